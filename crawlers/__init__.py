@@ -1,0 +1,1 @@
+"""The Scrapy project: the only code in duluan that touches the network."""

@@ -1,0 +1,18 @@
+"""The bundled example site (fixture pages modelled on real Vietnamese outlets)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+EXAMPLE_ROOT = Path(__file__).resolve().parent / "example_site"
+EXAMPLE_SITE = EXAMPLE_ROOT / "site"
+
+
+def example_sources_file(base_url: str, folder: Path) -> Path:
+    """Write the example site's sources file for a server at ``base_url``; returns its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "sources.yaml"
+    text = (EXAMPLE_ROOT / "sources.yaml").read_text(encoding="utf-8").replace("{{BASE}}", base_url)
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)
+    return target

@@ -1,0 +1,1 @@
+"""One spider per source kind: rss, sitemap, listing, posts."""

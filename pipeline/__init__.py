@@ -1,0 +1,1 @@
+"""duluan: theo dõi dư luận về y tế (health public-opinion monitoring), network-free stages."""

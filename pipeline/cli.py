@@ -1,0 +1,109 @@
+"""The ``duluan`` command line. Every command takes ``--help``, returns 0 on
+success and non-zero with a one-line reason on failure, and is safe to re-run."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.settings import get_settings
+
+log = logging.getLogger("duluan")
+
+
+class Failure(click.ClickException):
+    """A one-line reason, exit code 1."""
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"duluan: {self.format_message()}", err=True)
+
+
+def setup_logging(verbose: bool) -> None:
+    """One log format for every command, on stderr."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for noisy in ("scrapy.core.scraper", "scrapy.middleware", "scrapy.extensions.telnet",
+                  "scrapy.addons", "scrapy.utils.log", "scrapy.crawler", "scrapy.statscollectors",
+                  "urllib3", "filelock"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Show debug logging.")
+def main(verbose: bool) -> None:
+    """duluan — theo dõi dư luận về y tế (health public-opinion monitoring)."""
+    setup_logging(verbose)
+
+
+@main.command()
+@click.option("--sources", "sources_file", type=click.Path(path_type=Path),
+              help="Sources YAML file (default config/sources.yaml).")
+@click.option("--refresh", is_flag=True, help="Fetch articles again even if already stored.")
+@click.option("--due", is_flag=True, help="Only sources whose adaptive poll time has come.")
+@click.option("--only", multiple=True, help="Only these source ids (repeatable).")
+def crawl(sources_file: Path | None, refresh: bool, due: bool, only: tuple[str, ...]) -> None:
+    """Fetch feeds, sitemaps, listings and posts into the store."""
+    from crawlers.runner import due_sources, run_crawl
+    from pipeline.sources import SourcesError, default_sources_file, load_sources
+    from pipeline.store import Store
+
+    path = sources_file or default_sources_file()
+    try:
+        sources = load_sources(path)
+    except SourcesError as exc:
+        raise Failure(str(exc)) from exc
+    if only:
+        sources = [s for s in sources if s.id in only]
+    store = Store()
+    if due:
+        sources = due_sources(store, sources)
+    if not sources:
+        click.echo("nothing to crawl: no (due) sources")
+        return
+    summary = run_crawl(store, sources, sources_file=str(path), refresh=refresh)
+    report_crawl(summary.stats, summary.run_id)
+    failed = [sid for sid, s in summary.stats["sources"].items() if s["error"]]
+    if summary.status != "ok":
+        raise Failure(f"crawl run {summary.run_id} {summary.status}")
+    if failed and len(failed) == len(sources):
+        raise Failure(f"every source failed ({', '.join(failed)}); see the problems table")
+
+
+def report_crawl(stats: dict, run_id: int) -> None:
+    """Print a crawl's per-source summary and totals."""
+    click.echo(f"crawl run {run_id}:")
+    for sid, s in stats["sources"].items():
+        state = f"FAILED {s['error']}" if s["error"] else "ok"
+        click.echo(f"  {sid}: {s['seen']} seen, {s['new']} new, next poll in "
+                   f"{s['poll_minutes']:.0f} min, {state}")
+    totals = stats["totals"]
+    problems = {k.removeprefix("problem/"): v for k, v in totals.items() if k.startswith("problem/")}
+    click.echo(f"  documents: {totals.get('documents_new', 0)} new, {totals.get('documents_updated', 0)} updated, "
+               f"{totals.get('partial_documents', 0)} kept from feeds only")
+    if problems:
+        click.echo("  problems: " + ", ".join(f"{k} {v}" for k, v in sorted(problems.items())))
+
+
+@main.command()
+def demo() -> None:
+    """Serve the bundled example site on 127.0.0.1 and crawl it into the store, offline."""
+    from crawlers.example import example_sources_file
+    from crawlers.loopback import LoopbackSite
+    from crawlers.runner import run_crawl
+    from crawlers.example import EXAMPLE_SITE
+    from pipeline.sources import load_sources
+    from pipeline.store import Store
+
+    settings = get_settings()
+    with LoopbackSite(EXAMPLE_SITE) as site:
+        sources_file = example_sources_file(site.base_url, settings.data_dir / "demo")
+        store = Store()
+        summary = run_crawl(store, load_sources(sources_file), sources_file=str(sources_file))
+    report_crawl(summary.stats, summary.run_id)
+    click.echo(f"store: {store.url}")
+
+
+if __name__ == "__main__":
+    main()

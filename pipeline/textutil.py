@@ -1,0 +1,38 @@
+"""Small text helpers shared by the parsers: Unicode NFC, whitespace, HTML to text."""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+import lxml.html
+from lxml.etree import ParserError
+
+_SPACES = re.compile(r"[ \t\u00a0\u200b\ufeff]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def nfc(text: str) -> str:
+    """NFC-normalise text (decomposed "Bệnh" from some CMSs becomes one code point per letter)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_whitespace(text: str) -> str:
+    """Collapse runs of spaces, keep paragraph breaks, strip ends."""
+    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def html_to_text(fragment: str | None) -> str:
+    """Visible text of an HTML fragment such as a feed summary."""
+    if not fragment or not fragment.strip():
+        return ""
+    if "<" not in fragment:
+        return clean_whitespace(nfc(html.unescape(fragment)))
+    try:
+        root = lxml.html.fromstring(f"<div>{fragment}</div>")
+    except (ParserError, ValueError):
+        return clean_whitespace(nfc(re.sub(r"<[^>]+>", " ", html.unescape(fragment))))
+    for bad in root.xpath("//script|//style"):
+        bad.drop_tree()
+    return clean_whitespace(nfc(root.text_content()))

@@ -1,0 +1,118 @@
+"""Shared fixtures: stores on SQLite and PostgreSQL, loopback sites, running ``duluan``."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from crawlers.loopback import LoopbackSite
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+PG_ADMIN_URL = os.environ.get("DULUAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _pg_available() -> bool:
+    try:
+        engine = create_engine(PG_ADMIN_URL)
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+        return True
+    except Exception:  # noqa: BLE001 — any failure means "no server here"
+        return False
+
+
+@pytest.fixture(scope="session")
+def pg_available() -> bool:
+    """Whether the PostgreSQL server answers; under CI=true it must."""
+    ok = _pg_available()
+    if not ok and IN_CI:
+        pytest.fail(f"CI=true but PostgreSQL at {PG_ADMIN_URL} does not answer")
+    return ok
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty store URL: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    if not request.getfixturevalue("pg_available"):
+        pytest.skip("PostgreSQL server not available (runs under CI=true)")
+    name = f"duluan_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _status(code: int):  # noqa: ANN202
+    def route(h: BaseHTTPRequestHandler) -> None:
+        h.send_body(code, f"<html><body>Lỗi {code}</body></html>".encode(), "text/html; charset=utf-8")
+    return route
+
+
+def _redirect(to: str):  # noqa: ANN202
+    def route(h: BaseHTTPRequestHandler) -> None:
+        h.send_body(302, b"", None, {"Location": to})
+    return route
+
+
+def _slow(h: BaseHTTPRequestHandler) -> None:
+    time.sleep(3)
+    h.send_body(200, b"<html><body><h1>Qua cham</h1></body></html>", "text/html; charset=utf-8")
+
+
+@pytest.fixture
+def bad_site() -> Iterator[LoopbackSite]:
+    """The fixture site with every bad-input case (errors, loops, slow, huge pages)."""
+    routes = {"/err/410": _status(410), "/err/500": _status(500), "/cham": _slow,
+              "/vong/a": _redirect("/vong/b"), "/vong/b": _redirect("/vong/a")}
+    with LoopbackSite(FIXTURES / "badsite", routes) as site:
+        yield site
+
+
+def write_sources(template: Path, base_url: str, folder: Path) -> Path:
+    """A sources file from a template with ``{{BASE}}`` filled in."""
+    target = folder / "sources.yaml"
+    target.write_text(template.read_text(encoding="utf-8").replace("{{BASE}}", base_url), encoding="utf-8")
+    return target
+
+
+def duluan_env(db_url: str, data_dir: Path, config_dir: Path | None = None) -> dict[str, str]:
+    """Environment for a ``duluan`` subprocess on a given store."""
+    env = dict(os.environ, DULUAN_DB_URL=db_url, DULUAN_DATA_DIR=str(data_dir),
+               DULUAN_AUTHOR_SALT="test-salt")
+    if config_dir is not None:
+        env["DULUAN_CONFIG_DIR"] = str(config_dir)
+    return env
+
+
+def run_duluan(args: list[str], env: dict[str, str], timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """Run the ``duluan`` command line as a real process."""
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], env=env, capture_output=True,
+                          text=True, timeout=timeout, cwd=REPO)
+
+
+@pytest.fixture
+def test_config(tmp_path: Path) -> Path:
+    """A config folder with the test settings (short timeouts, small limits)."""
+    folder = tmp_path / "config"
+    folder.mkdir()
+    (folder / "settings.toml").write_text((FIXTURES / "config" / "settings.toml").read_text(encoding="utf-8"),
+                                          encoding="utf-8")
+    return folder
