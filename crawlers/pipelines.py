@@ -47,7 +47,7 @@ class StorePipeline:
         source = spider.source
         link_key = canonical_url(page.url)
         if page.hints.get("role") == "posts_container":
-            ctx.store.save_raw_page(page, link_key, page.hints.get("encoding"), ctx.run_id)
+            ctx.store.save_page(page, link_key, page.hints.get("encoding"), ctx.run_id)
             return
         try:
             text, encoding = decode_bytes(page.body, page.content_type)
@@ -56,12 +56,12 @@ class StorePipeline:
             ctx.problem(spider, reason, page.url, str(exc), http_status=page.status, body=page.body)
             spider.keep_feed_entry(page.url, page.hints, reason)
             return
-        ctx.store.save_raw_page(page, link_key, encoding, ctx.run_id)
         tz = source.option("timezone") or spider.settings.get("DULUAN_TIMEZONE")
         found = extract_article(text, page.final_url or page.url, source.selectors, page.hints, tz)
         if not found.title and len(found.text) < MIN_TEXT_CHARS:
             ctx.problem(spider, "empty_page", page.url, "no title and no text extracted",
                         http_status=page.status, body=page.body)
+            ctx.store.save_page(page, link_key, encoding, ctx.run_id)
             return
         key = link_key
         if found.canonical and _same_host(found.canonical, page.final_url or page.url):
@@ -71,10 +71,11 @@ class StorePipeline:
         twin = ctx.store.document_with_content(content, source.id, other_than=key)
         if twin:
             ctx.problem(spider, "duplicate", page.url, f"same text as {twin}")
+            ctx.store.save_page(page, link_key, encoding, ctx.run_id)
             return
         if found.published_at is None:
             ctx.problem(spider, "no_date", page.url, "no publication date in feed or page")
-        is_new = ctx.store.save_document(Document(
+        is_new = ctx.store.save_page(page, link_key, encoding, ctx.run_id, Document(
             url=page.final_url or page.url, url_canonical=key, source_id=source.id, kind="article",
             title=title, text=found.text,
             published_at=found.published_at, date_source=found.date_source, author=found.author,

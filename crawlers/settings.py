@@ -33,6 +33,7 @@ def scrapy_settings(settings: Settings | None = None) -> dict[str, Any]:
         "REDIRECT_MAX_TIMES": crawl.get("redirect_max_times", 5),
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
+        "STATS_DUMP": False,
         "ITEM_PIPELINES": {"crawlers.pipelines.StorePipeline": 300},
         "LOG_LEVEL": "INFO",
         "DULUAN_DB_URL": settings.db_url,

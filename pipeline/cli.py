@@ -26,7 +26,7 @@ def setup_logging(verbose: bool) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     for noisy in ("scrapy.core.scraper", "scrapy.middleware", "scrapy.extensions.telnet",
                   "scrapy.addons", "scrapy.utils.log", "scrapy.crawler", "scrapy.statscollectors",
-                  "urllib3", "filelock"):
+                  "urllib3", "filelock", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -103,6 +103,23 @@ def demo() -> None:
         summary = run_crawl(store, load_sources(sources_file), sources_file=str(sources_file))
     report_crawl(summary.stats, summary.run_id)
     click.echo(f"store: {store.url}")
+
+
+@main.group()
+def bench() -> None:
+    """Benchmarks (documented figures, not timed tests)."""
+
+
+@bench.command("crawl")
+@click.option("--pages", default=2000, show_default=True, help="Generated article pages to crawl.")
+@click.option("--concurrency", default=16, show_default=True, help="Concurrent requests.")
+@click.option("--scrapy-seconds", default=10, show_default=True, help="How long `scrapy bench` runs (0: skip).")
+def bench_crawl(pages: int, concurrency: int, scrapy_seconds: int) -> None:
+    """Crawl N generated pages from a loopback server; print pages/s and peak memory
+    beside `scrapy bench` on the same machine."""
+    from crawlers.bench import run_bench
+
+    click.echo(run_bench(pages, concurrency, scrapy_seconds).report())
 
 
 if __name__ == "__main__":

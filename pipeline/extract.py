@@ -129,6 +129,12 @@ def _find_date(sel: Selector, selectors: dict[str, str], hints: dict[str, str],
     return day_only if day_only else (None, "none")
 
 
+def _drop_leading_title(text: str, title: str) -> str:
+    """Extractors often repeat the headline as the first line of the text."""
+    first, _, rest = text.partition("\n")
+    return rest.lstrip() if title and first.strip() == title else text
+
+
 def extract_article(html: str, url: str, selectors: dict[str, str] | None = None,
                     hints: dict[str, str] | None = None, tz: str | None = None) -> Extracted:
     """Extract one article page. Never fetches; ``html`` is the decoded page."""
@@ -152,11 +158,13 @@ def extract_article(html: str, url: str, selectors: dict[str, str] | None = None
         text = clean_whitespace(t_text or "")
     if len(text) < MIN_TEXT_CHARS:
         text = clean_whitespace("\n".join(html_to_text(p) for p in sel.css("p").getall()))
+    title = clean_whitespace(nfc(title))
+    text = _drop_leading_title(nfc(text), title)
     published_at, date_source = _find_date(sel, selectors, hints, tz, t_date)
     author = (html_to_text(sel.css(selectors["author"]).get()) if selectors.get("author") else None) \
         or _first(sel, _META_AUTHORS) or _jsonld(sel, "author") or t_author or hints.get("author")
     canonical = sel.css('link[rel="canonical"]::attr(href)').get() or sel.css('meta[property="og:url"]::attr(content)').get()
     canonical = urljoin(url, canonical.strip()) if canonical else None
-    return Extracted(title=clean_whitespace(nfc(title)), text=nfc(text), published_at=published_at,
+    return Extracted(title=title, text=text, published_at=published_at,
                      date_source=date_source, author=nfc(author).strip() if author else None,
                      canonical=canonical if is_http_url(canonical) else None)

@@ -159,7 +159,8 @@ def parse_forum_page(html: str, page_url: str, selectors: dict[str, str], salt: 
         row = {
             "url": urljoin(page_url, link) if link else "",
             "id": block.attrib.get("id") or block.attrib.get("data-id") or "",
-            "text": html_to_text(pick("text", ".content, .message-body, p")),
+            "text": html_to_text(pick("text", ".content, .message-body, .post-content")
+                                  or " ".join(block.css("p").getall())),
             "title": html_to_text(pick("title", "h2, h3, .title")),
             "posted_at": block.css(f"{selectors.get('date', 'time')}::attr(datetime)").get()
             or html_to_text(pick("date", "time, .date")),

@@ -195,9 +195,11 @@ class Store:
                 DocumentRow.content_sha1 == content_sha1, DocumentRow.source_id == source_id,
                 DocumentRow.url_canonical != other_than).limit(1))
 
-    def save_raw_page(self, page: RawPage, url_canonical: str, encoding: str | None,
-                      run_id: int | None) -> None:
-        """Upsert the fetched bytes of one page."""
+    def save_page(self, page: RawPage, url_canonical: str, encoding: str | None, run_id: int | None,
+                  document: Document | None = None) -> bool:
+        """Upsert the fetched bytes of one page and, in the same transaction, the
+        document extracted from it (so a crash never leaves one without the other).
+        Returns True when the document was not stored before."""
         with self.session() as s:
             self.upsert(s, RawPageRow, {
                 "url_canonical": url_canonical, "url": page.url, "final_url": page.final_url,
@@ -206,20 +208,24 @@ class Store:
                 "body_z": compress(page.body), "body_sha1": sha1(page.body), "size": len(page.body),
                 "hints": page.hints, "fetched_at": page.fetched_at or utcnow(), "run_id": run_id,
             }, key="url_canonical")
+            return self._upsert_document(s, document) if document is not None else False
 
     def save_document(self, doc: Document) -> bool:
         """Upsert a document; returns True when it was not stored before."""
-        now = utcnow()
         with self.session() as s:
-            existed = s.scalar(select(DocumentRow.id).where(DocumentRow.url_canonical == doc.url_canonical))
-            self.upsert(s, DocumentRow, {
-                "url_canonical": doc.url_canonical, "url": doc.url, "source_id": doc.source_id,
-                "kind": doc.kind, "title": doc.title, "text": doc.text,
-                "published_at": doc.published_at, "date_source": doc.date_source, "partial": doc.partial,
-                "author": doc.author, "content_sha1": sha1(doc.title + "\n" + doc.text),
-                "fetched_at": doc.fetched_at or now, "updated_at": now, "extra": doc.extra,
-            }, key="url_canonical", keep=("fetched_at",))
-            return existed is None
+            return self._upsert_document(s, doc)
+
+    def _upsert_document(self, s: Session, doc: Document) -> bool:
+        now = utcnow()
+        existed = s.scalar(select(DocumentRow.id).where(DocumentRow.url_canonical == doc.url_canonical))
+        self.upsert(s, DocumentRow, {
+            "url_canonical": doc.url_canonical, "url": doc.url, "source_id": doc.source_id,
+            "kind": doc.kind, "title": doc.title, "text": doc.text,
+            "published_at": doc.published_at, "date_source": doc.date_source, "partial": doc.partial,
+            "author": doc.author, "content_sha1": sha1(doc.title + "\n" + doc.text),
+            "fetched_at": doc.fetched_at or now, "updated_at": now, "extra": doc.extra,
+        }, key="url_canonical", keep=("fetched_at",))
+        return existed is None
 
     def count(self, model: type[Base]) -> int:
         """Number of rows of a table."""
