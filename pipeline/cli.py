@@ -105,6 +105,124 @@ def demo() -> None:
     click.echo(f"store: {store.url}")
 
 
+@main.command()
+@click.option("--batch-size", default=200, show_default=True, help="Documents per committed batch.")
+def process(batch_size: int) -> None:
+    """Analyse new and changed documents: relevance, topic, signal, places, duplicates."""
+    from sqlalchemy import func, select
+
+    from pipeline.process import process_pending
+    from pipeline.schema import DocumentRow
+    from pipeline.store import Store
+
+    store = Store()
+    with store.session() as s:
+        total = s.scalar(select(func.count()).select_from(DocumentRow)) or 0
+    try:
+        with click.progressbar(length=total, label="process", file=sys.stderr) as bar:
+            summary = process_pending(store, get_settings().province, batch_size, progress=bar.update)
+    except FileNotFoundError as exc:
+        raise Failure(str(exc)) from exc
+    click.echo(f"processed {summary.processed} documents: {summary.relevant} about health, "
+               f"{summary.skipped} skipped (not Vietnamese)")
+
+
+@main.command()
+@click.option("--only", "tasks", multiple=True, type=click.Choice(["relevance", "topic", "signal"]),
+              help="Train only these models (repeatable).")
+@click.option("--no-cv", is_flag=True, help="Skip 5-fold cross-validation (faster).")
+def train(tasks: tuple[str, ...], no_cv: bool) -> None:
+    """Rebuild the models from ../shared/data and the gold annotations."""
+    from pipeline.corpora import shared_data_dir
+    from pipeline.train import train_all
+
+    if not shared_data_dir().exists():
+        raise Failure(f"training data not found at {shared_data_dir()} (set DULUAN_SHARED_DATA)")
+    results = train_all(tasks or ("relevance", "topic", "signal"), cv=not no_cv)
+    for task, metrics in results.items():
+        click.echo(summary_line(task, metrics))
+
+
+def summary_line(task: str, metrics: dict) -> str:
+    """One line of a model's headline figures."""
+    key = "f1_health" if task == "relevance" else "macro_f1"
+    held, plain = metrics["heldout"], metrics["heldout_no_diacritics"]
+    line = (f"{task}: held-out {key} {held[key]:.3f} (n={held['n']}), "
+            f"without diacritics {plain[key]:.3f}")
+    if "cross_validation" in metrics:
+        cv = metrics["cross_validation"]
+        line += f", 5-fold CV {cv['mean']:.3f} ± {cv['std']:.3f}"
+    return line
+
+
+@main.command()
+@click.option("--detail", is_flag=True, help="Per-class precision, recall and F1.")
+def evaluate(detail: bool) -> None:
+    """Print the committed models' metrics."""
+    from pipeline.models import MODEL_NAMES, load_metrics, model_dir
+
+    for task in MODEL_NAMES:
+        try:
+            metrics = load_metrics(task)
+        except FileNotFoundError as exc:
+            raise Failure(str(exc)) from exc
+        click.echo(f"{summary_line(task, metrics)}  [{model_dir(task).name}]")
+        if detail:
+            for label, row in metrics["heldout"]["per_class"].items():
+                click.echo(f"    {label:22s} P {row['precision']:.2f}  R {row['recall']:.2f}  "
+                           f"F1 {row['f1-score']:.2f}  n {row['support']:.0f}")
+
+
+@main.command()
+@click.option("--jsonl", is_flag=True, required=True, help='Read JSON lines {"id","text","title"?} on stdin.')
+@click.option("--batch-size", default=64, show_default=True, help="Lines classified together.")
+def classify(jsonl: bool, batch_size: int) -> None:
+    """Classify JSON lines from stdin; one JSON line out per line in, in order."""
+    import json
+
+    from pipeline.classify import Classifier
+    from pipeline.geotag import tag_places
+    from pipeline.normalize import normalize_text
+
+    try:
+        clf = Classifier()
+    except FileNotFoundError as exc:
+        raise Failure(str(exc)) from exc
+    province = get_settings().province
+
+    def flush(batch: list[tuple[object, str | None, str]]) -> None:
+        texts = [text for _, error, text in batch if error is None]
+        preds = iter(clf.predict(texts)) if texts else iter(())
+        for rid, error, text in batch:
+            if error is not None:
+                click.echo(json.dumps({"id": rid, "error": error}, ensure_ascii=False))
+                continue
+            pred = next(preds)
+            places = tag_places(text, prefer=province)
+            click.echo(json.dumps({"id": rid, "relevant": pred.relevant, "topic": pred.topic,
+                                   "signal": pred.signal, "scores": pred.scores, "places": places.provinces,
+                                   "why": pred.why, "units": places.units, "facilities": places.facilities},
+                                  ensure_ascii=False))
+
+    batch: list[tuple[object, str | None, str]] = []
+    for n, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        rec: object = None
+        try:
+            rec = json.loads(line)
+            text = normalize_text(f"{rec.get('title') or ''}\n{rec['text']}")  # type: ignore[union-attr]
+            batch.append((rec.get("id"), None, text))  # type: ignore[union-attr]
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+            log.error("line %d: bad input: %s", n, exc)
+            rid = rec.get("id") if isinstance(rec, dict) else None
+            batch.append((rid, f"line {n}: bad input ({type(exc).__name__}: {exc})", ""))
+        if len(batch) >= batch_size:
+            flush(batch)
+            batch = []
+    flush(batch)
+
+
 @main.group()
 def bench() -> None:
     """Benchmarks (documented figures, not timed tests)."""

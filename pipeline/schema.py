@@ -137,3 +137,23 @@ class ProblemRow(Base):
     http_status: Mapped[int | None] = mapped_column(Integer)
     body_z: Mapped[bytes | None] = mapped_column(LargeBinary)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AnalysisRow(Base):
+    """What ``duluan process`` made of one document (one row per document)."""
+
+    __tablename__ = "analyses"
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    models: Mapped[str] = mapped_column(String(200))
+    skipped: Mapped[str | None] = mapped_column(Text)
+    relevant: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    topic: Mapped[str] = mapped_column(String(40), index=True)
+    signal: Mapped[str] = mapped_column(String(40), index=True)
+    scores: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    why: Mapped[list[str]] = mapped_column(JsonType, default=list)
+    provinces: Mapped[list[str]] = mapped_column(JsonType, default=list)
+    units: Mapped[list[str]] = mapped_column(JsonType, default=list)
+    facilities: Mapped[list[str]] = mapped_column(JsonType, default=list)
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    dup_group: Mapped[int | None] = mapped_column(IdType, index=True)

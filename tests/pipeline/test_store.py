@@ -75,3 +75,14 @@ def test_polling_adapts_to_how_often_a_source_publishes(db_url: str, seen: int, 
         row = s.get(SourceRow, "s")
     assert row.consecutive_failures == (1 if error else 0)
     assert row.next_poll_at > row.last_crawl_at
+
+
+def test_upgrading_an_old_store_keeps_its_data(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = Store(url, migrate_schema=False)
+    migrate.upgrade(old.engine, "0001")
+    old.save_document(_doc("https://a.vn/kept"))
+    Store(url)  # opening migrates to the newest schema
+    with Store(url).session() as s:
+        assert [d.url for d in s.scalars(select(DocumentRow))] == ["https://a.vn/kept"]
+    assert migrate.current_revision(old.engine) == migrate.head_revision()

@@ -1,0 +1,105 @@
+"""Relevance, topic and signal of a text, with calibrated scores and the words
+that pushed the decision (``why``), from the committed models."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pipeline.features import prepare
+from pipeline.models import load_model
+from pipeline.normalize import normalize_text, strip_diacritics
+from pipeline.tokenize import segment
+
+IRRELEVANT = "khong_lien_quan"
+DEFAULT_SIGNAL = "thong_tin_chung"
+WHY_TERMS = 5
+
+
+@dataclass
+class Prediction:
+    """What the classifiers say of one text (codes from the taxonomy)."""
+
+    relevant: bool
+    topic: str
+    signal: str
+    scores: dict[str, Any] = field(default_factory=dict)
+    why: list[str] = field(default_factory=list)
+
+
+def _linear_parts(model: Any) -> tuple[Any, Any, np.ndarray, np.ndarray]:
+    """(features pipeline, word vectorizer, coefficients, classes) of a calibrated linear model."""
+    features = model.named_steps["features"]
+    words = features.named_steps["union"].transformer_list[0][1]
+    linear = model.named_steps["clf"].calibrated_classifiers_[0].estimator
+    return features, words, linear.coef_, linear.classes_
+
+
+def _terms_for(model: Any, prepared: str, label: str) -> list[tuple[float, str]]:
+    """Word n-grams of ``prepared`` weighted by how much they pushed ``label``."""
+    _, words, coef, classes = _linear_parts(model)
+    row = words.transform([prepared])
+    if coef.shape[0] == 1:
+        weights = coef[0] if label == classes[1] else -coef[0]
+    else:
+        weights = coef[list(classes).index(label)]
+    names = words.get_feature_names_out()
+    contrib = row.multiply(weights[: row.shape[1]]).tocsr()
+    pairs = [(float(v), names[i]) for i, v in zip(contrib.indices, contrib.data) if v > 0]
+    return sorted(pairs, reverse=True)
+
+
+def _readable(term: str, originals: dict[str, str]) -> str:
+    """Map an unaccented model term back to the words as written in the text."""
+    return " ".join(originals.get(part, part) for part in term.split(" ")).replace("_", " ")
+
+
+class Classifier:
+    """The three committed models, loaded once."""
+
+    def __init__(self, models_root: Path | None = None) -> None:
+        self.relevance = load_model("relevance", models_root)
+        self.topic = load_model("topic", models_root)
+        self.signal = load_model("signal", models_root)
+
+    def predict(self, texts: list[str]) -> list[Prediction]:
+        """Predict for a batch of texts (title and text joined by a newline)."""
+        rel = self.relevance.predict_proba(texts)
+        rel_idx = list(self.relevance.classes_).index("y_te")
+        topics = self.topic.predict_proba(texts)
+        signals = self.signal.predict_proba(texts)
+        out = []
+        for i, text in enumerate(texts):
+            p_rel = float(rel[i, rel_idx])
+            topic_scores = dict(zip(self.topic.classes_, map(float, topics[i])))
+            signal_scores = dict(zip(self.signal.classes_, map(float, signals[i])))
+            relevant = p_rel >= 0.5
+            if relevant:
+                topic = max((c for c in topic_scores if c != IRRELEVANT), key=topic_scores.get)
+                signal = max(signal_scores, key=signal_scores.get)
+            else:
+                topic, signal = IRRELEVANT, DEFAULT_SIGNAL
+            scores = {"relevance": round(p_rel, 4),
+                      "topic": {k: round(v, 4) for k, v in topic_scores.items()},
+                      "signal": {k: round(v, 4) for k, v in signal_scores.items()}}
+            out.append(Prediction(relevant, topic, signal, scores, self.why(text, topic, signal, relevant)))
+        return out
+
+    def why(self, text: str, topic: str, signal: str, relevant: bool) -> list[str]:
+        """The few Vietnamese terms that pushed the topic and signal decisions."""
+        prepared = prepare(text)
+        originals = {strip_diacritics(w): w for w in segment(normalize_text(text)).split()}
+        if relevant:
+            pairs = _terms_for(self.topic, prepared, topic) + _terms_for(self.signal, prepared, signal)
+        else:
+            pairs = _terms_for(self.relevance, prepared, "khong")
+        seen: list[str] = []
+        for _, term in sorted(pairs, reverse=True):
+            readable = _readable(term, originals)
+            if readable not in seen and not any(readable in s or s in readable for s in seen):
+                seen.append(readable)
+            if len(seen) == WHY_TERMS:
+                break
+        return seen

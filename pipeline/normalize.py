@@ -1,0 +1,66 @@
+"""Vietnamese text normalisation on the way in.
+
+NFC, tone marks in the modern place ("hoà" → "hòa", "thuỷ" → "thủy", via
+underthesea's ``text_normalize``), whitespace, and boilerplate lines (bylines,
+"Xem thêm", photo captions) removed.
+
+>>> normalize_text("Bệnh viện Đa khoa tỉnh   Quảng Ngãi quá tải  hoà thuỷ\\nẢnh: Minh Hoà")
+'Bệnh viện Đa khoa tỉnh Quảng Ngãi quá tải hòa thủy'
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pipeline.textutil import clean_whitespace, nfc
+
+_BOILERPLATE = re.compile(
+    r"^\s*(xem thêm|tin liên quan|bài liên quan|đọc thêm|ảnh\s*:|ảnh minh họa|ảnh minh hoạ|nguồn\s*:|"
+    r"\(?\s*ảnh\s*:|video\s*:|clip\s*:|theo\s+[^.]{2,40}$|>>|bấm để|chia sẻ|bình luận|"
+    r"[a-zđ][^.!?]{0,40}\s*\((?:ttxvn|vov|vtv|bnews)[^)]*\)\s*$)",
+    re.I,
+)
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1)
+def _token_normalize():  # noqa: ANN202 — imported lazily, underthesea is slow to load
+    from underthesea.pipeline.text_normalize import token_normalize
+
+    return token_normalize
+
+
+@lru_cache(maxsize=65536)
+def _fix_word(word: str) -> str:
+    return _token_normalize()(word) if not word.isascii() else word
+
+
+def fix_tone_marks(text: str) -> str:
+    """Modern tone placement word by word with underthesea's normaliser (the rules
+    behind ``text_normalize``), leaving spacing and punctuation as they were."""
+    return _WORD.sub(lambda m: _fix_word(m.group()), text)
+
+
+def drop_boilerplate(text: str) -> str:
+    """Remove lines that are bylines, captions or "read more" links, not the story."""
+    return "\n".join(line for line in text.split("\n") if not _BOILERPLATE.match(line))
+
+
+def normalize_text(text: str) -> str:
+    """NFC, tone marks, whitespace and boilerplate, in that order."""
+    return clean_whitespace(drop_boilerplate(fix_tone_marks(clean_whitespace(nfc(text)))))
+
+
+def strip_diacritics(text: str) -> str:
+    """Vietnamese without accents, as many posts are written: "bệnh viện" → "benh vien"."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn"))
+
+
+def has_diacritics(text: str) -> bool:
+    """True when the text carries Vietnamese tone or vowel marks."""
+    return any(unicodedata.category(ch) == "Mn" for ch in unicodedata.normalize("NFD", text)) or "đ" in text.lower()
