@@ -30,11 +30,13 @@ class Prediction:
 
 
 def _linear_parts(model: Any) -> tuple[Any, Any, np.ndarray, np.ndarray]:
-    """(features pipeline, word vectorizer, coefficients, classes) of a calibrated linear model."""
+    """(features pipeline, word vectorizer, coefficients, class names) of a calibrated
+    linear model; the inner estimator sees encoded labels in the calibrator's class order."""
     features = model.named_steps["features"]
     words = features.named_steps["union"].transformer_list[0][1]
-    linear = model.named_steps["clf"].calibrated_classifiers_[0].estimator
-    return features, words, linear.coef_, linear.classes_
+    calibrated = model.named_steps["clf"]
+    linear = calibrated.calibrated_classifiers_[0].estimator
+    return features, words, linear.coef_, calibrated.classes_
 
 
 def _terms_for(model: Any, prepared: str, label: str) -> list[tuple[float, str]]:

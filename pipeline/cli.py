@@ -157,10 +157,13 @@ def summary_line(task: str, metrics: dict) -> str:
 
 @main.command()
 @click.option("--detail", is_flag=True, help="Per-class precision, recall and F1.")
-def evaluate(detail: bool) -> None:
+@click.option("--keywords", is_flag=True, help="Also: how often the keyword rules disagree with the gold labels.")
+def evaluate(detail: bool, keywords: bool) -> None:
     """Print the committed models' metrics."""
     from pipeline.models import MODEL_NAMES, load_metrics, model_dir
 
+    if keywords:
+        click.echo(keyword_disagreement())
     for task in MODEL_NAMES:
         try:
             metrics = load_metrics(task)
@@ -171,6 +174,21 @@ def evaluate(detail: bool) -> None:
             for label, row in metrics["heldout"]["per_class"].items():
                 click.echo(f"    {label:22s} P {row['precision']:.2f}  R {row['recall']:.2f}  "
                            f"F1 {row['f1-score']:.2f}  n {row['support']:.0f}")
+
+
+def keyword_disagreement() -> str:
+    """One line: share of gold items whose keyword-rule labels differ from the gold."""
+    from pipeline.corpora import gold_items, load_gold
+    from pipeline.keywords import propose
+
+    items = gold_items(load_gold())
+    if not items:
+        raise Failure("no gold items readable (is ../shared/data there?)")
+    proposed = [(propose(item.document), g) for g, item in items]
+    topic = sum(p[0] != g.topic for p, g in proposed) / len(items)
+    signal = sum(p[1] != g.signal for p, g in proposed) / len(items)
+    return (f"keyword rules vs gold ({len(items)} items): topic disagrees {topic:.1%}, "
+            f"signal disagrees {signal:.1%}")
 
 
 @main.command()
@@ -238,6 +256,15 @@ def bench_crawl(pages: int, concurrency: int, scrapy_seconds: int) -> None:
     from crawlers.bench import run_bench
 
     click.echo(run_bench(pages, concurrency, scrapy_seconds).report())
+
+
+@bench.command("process")
+@click.option("--docs", default=1000, show_default=True, help="Documents to process.")
+def bench_process(docs: int) -> None:
+    """Process N real documents; print docs/s and chars/s beside bare word_tokenize, and peak memory."""
+    from pipeline.bench import run_process_bench
+
+    click.echo(run_process_bench(docs, get_settings().province).report())
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from datasketch import MinHash, MinHashLSH
 from pipeline.normalize import strip_diacritics
 
 NUM_PERM = 64
+SCHEME = "affine32"  # datasketch ≥ 2.0 hashing scheme; stored signatures depend on it
 THRESHOLD = 0.7
 SHINGLE = 5
 
@@ -15,7 +16,7 @@ SHINGLE = 5
 def minhash(text: str) -> MinHash:
     """MinHash of word 5-shingles of the unaccented, lower-cased text."""
     words = strip_diacritics(text).lower().split()
-    m = MinHash(num_perm=NUM_PERM)
+    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     for i in range(max(1, len(words) - SHINGLE + 1)):
         m.update(" ".join(words[i:i + SHINGLE]).encode("utf-8"))
     return m
@@ -28,7 +29,7 @@ def to_bytes(m: MinHash) -> bytes:
 
 def from_bytes(blob: bytes) -> MinHash:
     """Inverse of :func:`to_bytes`."""
-    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(blob, dtype=np.uint64))
+    return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(blob, dtype=np.uint64), scheme=SCHEME)
 
 
 class DuplicateIndex:

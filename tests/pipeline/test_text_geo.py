@@ -65,3 +65,11 @@ def test_facilities() -> None:
                         "chuyển bệnh nhân lên Bệnh viện Đa khoa tỉnh Quảng Ngãi", prefer="Quảng Ngãi")
     assert places.facilities == ["Trạm y tế xã Bình Sơn", "BV Nhi Trung ương", "Trung tâm Y tế huyện Sơn Tịnh",
                                  "Bệnh viện Đa khoa tỉnh Quảng Ngãi"]
+
+
+def test_keyword_rules_propose_labels() -> None:
+    from pipeline.keywords import propose
+
+    assert propose("Hơn 40 học sinh ngộ độc thực phẩm sau bữa trưa") == ("an_toan_thuc_pham", "van_de_buc_xuc")
+    assert propose("Sở Y tế bác bỏ tin đồn về sốt xuất huyết") == ("dich_benh", "thong_tin_sai_lech")
+    assert propose("Giá vé tàu Tết tăng nhẹ") == ("khong_lien_quan", "thong_tin_chung")
