@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.corpora import LEAD_CHARS
 from pipeline.features import prepare
 from pipeline.models import load_model
 from pipeline.normalize import normalize_text, strip_diacritics
@@ -39,18 +40,27 @@ def _linear_parts(model: Any) -> tuple[Any, Any, np.ndarray, np.ndarray]:
     return features, words, linear.coef_, calibrated.classes_
 
 
-def _terms_for(model: Any, prepared: str, label: str) -> list[tuple[float, str]]:
-    """Word n-grams of ``prepared`` weighted by how much they pushed ``label``."""
-    _, words, coef, classes = _linear_parts(model)
-    row = words.transform([prepared])
-    if coef.shape[0] == 1:
-        weights = coef[0] if label == classes[1] else -coef[0]
-    else:
-        weights = coef[list(classes).index(label)]
-    names = words.get_feature_names_out()
-    contrib = row.multiply(weights[: row.shape[1]]).tocsr()
-    pairs = [(float(v), names[i]) for i, v in zip(contrib.indices, contrib.data) if v > 0]
-    return sorted(pairs, reverse=True)
+class _Explainer:
+    """Word n-grams of a text weighted by how much they pushed a label of one model."""
+
+    def __init__(self, model: Any) -> None:
+        _, self.words, self.coef, self.classes = _linear_parts(model)
+        self.names = self.words.get_feature_names_out()
+
+    def terms(self, prepared: str, label: str) -> list[tuple[float, str]]:
+        row = self.words.transform([prepared])
+        if self.coef.shape[0] == 1:
+            weights = self.coef[0] if label == self.classes[1] else -self.coef[0]
+        else:
+            weights = self.coef[list(self.classes).index(label)]
+        contrib = row.multiply(weights[: row.shape[1]]).tocsr()
+        return [(float(v), self.names[i]) for i, v in zip(contrib.indices, contrib.data) if v > 0]
+
+
+def lead_of(text: str) -> str:
+    """Title line and the first ``LEAD_CHARS`` characters of the text after it."""
+    title, _, body = text.partition("\n")
+    return f"{title}\n{body[:LEAD_CHARS]}" if body else title
 
 
 def _readable(term: str, originals: dict[str, str]) -> str:
@@ -65,9 +75,12 @@ class Classifier:
         self.relevance = load_model("relevance", models_root)
         self.topic = load_model("topic", models_root)
         self.signal = load_model("signal", models_root)
+        self._explain = {name: _Explainer(getattr(self, name)) for name in ("relevance", "topic", "signal")}
 
     def predict(self, texts: list[str]) -> list[Prediction]:
-        """Predict for a batch of texts (title and text joined by a newline)."""
+        """Predict for a batch of texts (title and text joined by a newline). Like the
+        annotators, the models read the title and the lead only."""
+        texts = [lead_of(t) for t in texts]
         rel = self.relevance.predict_proba(texts)
         rel_idx = list(self.relevance.classes_).index("y_te")
         topics = self.topic.predict_proba(texts)
@@ -94,9 +107,9 @@ class Classifier:
         prepared = prepare(text)
         originals = {strip_diacritics(w): w for w in segment(normalize_text(text)).split()}
         if relevant:
-            pairs = _terms_for(self.topic, prepared, topic) + _terms_for(self.signal, prepared, signal)
+            pairs = self._explain["topic"].terms(prepared, topic) + self._explain["signal"].terms(prepared, signal)
         else:
-            pairs = _terms_for(self.relevance, prepared, "khong")
+            pairs = self._explain["relevance"].terms(prepared, "khong")
         seen: list[str] = []
         for _, term in sorted(pairs, reverse=True):
             readable = _readable(term, originals)

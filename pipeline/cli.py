@@ -158,12 +158,15 @@ def summary_line(task: str, metrics: dict) -> str:
 @main.command()
 @click.option("--detail", is_flag=True, help="Per-class precision, recall and F1.")
 @click.option("--keywords", is_flag=True, help="Also: how often the keyword rules disagree with the gold labels.")
-def evaluate(detail: bool, keywords: bool) -> None:
+@click.option("--informal", default=0, help="Also: relevance recall on N patients' questions (vihealthbert-faq test).")
+def evaluate(detail: bool, keywords: bool, informal: int) -> None:
     """Print the committed models' metrics."""
     from pipeline.models import MODEL_NAMES, load_metrics, model_dir
 
     if keywords:
         click.echo(keyword_disagreement())
+    if informal:
+        click.echo(informal_recall(informal))
     for task in MODEL_NAMES:
         try:
             metrics = load_metrics(task)
@@ -174,6 +177,25 @@ def evaluate(detail: bool, keywords: bool) -> None:
             for label, row in metrics["heldout"]["per_class"].items():
                 click.echo(f"    {label:22s} P {row['precision']:.2f}  R {row['recall']:.2f}  "
                            f"F1 {row['f1-score']:.2f}  n {row['support']:.0f}")
+
+
+def informal_recall(n: int) -> str:
+    """Share of real patients' questions (all about health) the relevance model keeps,
+    as written and with diacritics stripped."""
+    from pipeline.classify import Classifier
+    from pipeline.corpora import read_item
+    from pipeline.normalize import strip_diacritics
+
+    try:
+        items = [read_item(f"vihealthbert-faq/test/test.txt.src:{i}") for i in range(1, n + 1)]
+    except OSError as exc:
+        raise Failure(f"vihealthbert-faq not readable: {exc}") from exc
+    clf = Classifier()
+    texts = [f"{item.title}\n{item.text}" for item in items]
+    kept = sum(p.relevant for p in clf.predict(texts)) / len(texts)
+    kept_plain = sum(p.relevant for p in clf.predict([strip_diacritics(t) for t in texts])) / len(texts)
+    return (f"patients' questions kept as health ({len(texts)}, vihealthbert-faq test): {kept:.1%}, "
+            f"without diacritics {kept_plain:.1%}")
 
 
 def keyword_disagreement() -> str:
