@@ -113,12 +113,28 @@ def relevance_f1(y_true: list[str], y_pred: list[str]) -> float:
     return round(float(f1_score(y_true, y_pred, pos_label="y_te", average="binary")), 4)
 
 
+def calibration(model: Pipeline, x: list[str], y: list[str], bins: int = 10) -> dict[str, float]:
+    """Expected calibration error of the top probability (10 bins) and multi-class Brier score."""
+    proba = model.predict_proba(x)
+    classes = list(model.classes_)
+    truth = np.array([classes.index(label) if label in classes else -1 for label in y])
+    top = proba.max(axis=1)
+    correct = proba.argmax(axis=1) == truth
+    edges = np.linspace(0, 1, bins + 1)
+    ece = sum(abs(top[m].mean() - correct[m].mean()) * m.mean()
+              for lo, hi in zip(edges[:-1], edges[1:]) if (m := (top > lo) & (top <= hi)).any())
+    onehot = np.zeros_like(proba)
+    onehot[np.arange(len(y))[truth >= 0], truth[truth >= 0]] = 1
+    return {"ece": round(float(ece), 4), "brier": round(float(((proba - onehot) ** 2).sum(axis=1).mean()), 4)}
+
+
 def evaluate_model(model: Pipeline, task: str, x: list[str], y: list[str]) -> dict[str, Any]:
     """Held-out figures on the texts as written and with diacritics stripped."""
     labels = sorted(set(y) | set(model.classes_))
     pred = list(model.predict(x))
     plain = list(model.predict([strip_diacritics(t) for t in x]))
     out = {"heldout": _scores(y, pred, labels), "heldout_no_diacritics": _scores(y, plain, labels)}
+    out["heldout"]["calibration"] = calibration(model, x, y)
     if task == "relevance":
         out["heldout"]["f1_health"] = relevance_f1(y, pred)
         out["heldout_no_diacritics"]["f1_health"] = relevance_f1(y, plain)
