@@ -88,11 +88,17 @@ def report_crawl(stats: dict, run_id: int) -> None:
 
 @main.command()
 def demo() -> None:
-    """Serve the bundled example site on 127.0.0.1 and crawl it into the store, offline."""
-    from crawlers.example import example_sources_file
+    """Serve the bundled example site on 127.0.0.1, crawl it into the store and
+    process what was fetched, fully offline."""
+    from collections import Counter
+
+    from sqlalchemy import select
+
+    from crawlers.example import EXAMPLE_SITE, example_sources_file
     from crawlers.loopback import LoopbackSite
     from crawlers.runner import run_crawl
-    from crawlers.example import EXAMPLE_SITE
+    from pipeline.process import process_pending
+    from pipeline.schema import AnalysisRow
     from pipeline.sources import load_sources
     from pipeline.store import Store
 
@@ -102,6 +108,12 @@ def demo() -> None:
         store = Store()
         summary = run_crawl(store, load_sources(sources_file), sources_file=str(sources_file))
     report_crawl(summary.stats, summary.run_id)
+    processed = process_pending(store, settings.province)
+    with store.session() as s:
+        rows = list(s.execute(select(AnalysisRow.topic, AnalysisRow.signal).where(AnalysisRow.relevant)))
+    click.echo(f"processed {processed.processed} new documents; about health in the store: {len(rows)}")
+    for (topic, signal), n in Counter(rows).most_common():
+        click.echo(f"  {n:3d}  {topic} / {signal}")
     click.echo(f"store: {store.url}")
 
 
