@@ -121,15 +121,11 @@ def demo() -> None:
 @click.option("--batch-size", default=200, show_default=True, help="Documents per committed batch.")
 def process(batch_size: int) -> None:
     """Analyse new and changed documents: relevance, topic, signal, places, duplicates."""
-    from sqlalchemy import func, select
-
-    from pipeline.process import process_pending
-    from pipeline.schema import DocumentRow
+    from pipeline.process import pending_count, process_pending
     from pipeline.store import Store
 
     store = Store()
-    with store.session() as s:
-        total = s.scalar(select(func.count()).select_from(DocumentRow)) or 0
+    total = pending_count(store)
     try:
         with click.progressbar(length=total, label="process", file=sys.stderr) as bar:
             summary = process_pending(store, get_settings().province, batch_size, progress=bar.update)

@@ -10,8 +10,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from pipeline.classify import DEFAULT_SIGNAL, IRRELEVANT, Classifier
 from pipeline.dedup import DuplicateIndex, from_bytes, minhash, to_bytes
@@ -40,13 +41,24 @@ def models_version() -> str:
     return ",".join(model_dir(name).name for name in MODEL_NAMES)
 
 
+def _pending_filter() -> Any:
+    return or_(AnalysisRow.document_id.is_(None), AnalysisRow.processed_at < DocumentRow.updated_at)
+
+
 def pending(store: Store, limit: int) -> list[DocumentRow]:
     """Documents with no analysis yet, or changed since theirs, oldest first."""
     with store.session() as s:
         q = (select(DocumentRow).outerjoin(AnalysisRow, AnalysisRow.document_id == DocumentRow.id)
-             .where(or_(AnalysisRow.document_id.is_(None), AnalysisRow.processed_at < DocumentRow.updated_at))
-             .order_by(DocumentRow.id).limit(limit))
+             .where(_pending_filter()).order_by(DocumentRow.id).limit(limit))
         return list(s.scalars(q))
+
+
+def pending_count(store: Store) -> int:
+    """How many documents :func:`pending` would return without a limit."""
+    with store.session() as s:
+        return s.scalar(select(func.count()).select_from(DocumentRow)
+                        .outerjoin(AnalysisRow, AnalysisRow.document_id == DocumentRow.id)
+                        .where(_pending_filter())) or 0
 
 
 def load_duplicate_index(store: Store) -> DuplicateIndex:
