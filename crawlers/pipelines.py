@@ -5,6 +5,7 @@ import logging
 from typing import Any
 
 from scrapy import Spider
+from scrapy.crawler import Crawler
 
 from crawlers.context import context_for
 from crawlers.items import PostItem
@@ -25,8 +26,17 @@ class StorePipeline:
     """Writes each item in its own transaction, so a killed crawl keeps all
     that was written and a re-run upserts instead of duplicating."""
 
-    def process_item(self, item: Any, spider: Spider) -> Any:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "StorePipeline":
+        """Scrapy's constructor hook."""
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
         """Store a fetched page (and its document) or a parsed post."""
+        spider = self.crawler.spider
         if isinstance(item, PostItem):
             self._save_post(item.document, spider)
         elif isinstance(item, RawPage):

@@ -51,7 +51,7 @@ def run_crawl(store: Store, sources: list[Source], *, sources_file: str | None =
     ctx = CrawlContext(store=store, run_id=run_id, refresh=refresh)
     activate(ctx)
     settings = scrapy_settings() | (extra_settings or {})
-    process = CrawlerProcess(settings, install_root_handler=False)
+    process = CrawlerProcess(settings | {"LOG_INSTALL_ROOT_HANDLER": False})
     crawlers: list[tuple[Source, Crawler]] = []
     for source in sources:
         crawler = process.create_crawler(SPIDERS[source.kind])

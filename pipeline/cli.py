@@ -80,7 +80,7 @@ def report_crawl(stats: dict, run_id: int) -> None:
                    f"{s['poll_minutes']:.0f} min, {state}")
     totals = stats["totals"]
     problems = {k.removeprefix("problem/"): v for k, v in totals.items() if k.startswith("problem/")}
-    click.echo(f"  documents: {totals.get('documents_new', 0)} new, {totals.get('documents_updated', 0)} updated, "
+    click.echo(f"  documents: {totals.get('documents_new', 0)} new, {totals.get('documents_updated', 0)} already stored, "
                f"{totals.get('partial_documents', 0)} kept from feeds only")
     if problems:
         click.echo("  problems: " + ", ".join(f"{k} {v}" for k, v in sorted(problems.items())))
@@ -103,7 +103,13 @@ def demo() -> None:
     from pipeline.store import Store
 
     settings = get_settings()
-    with LoopbackSite(EXAMPLE_SITE) as site:
+    port = int(settings.section("demo").get("port", 8642))
+    try:
+        site_server = LoopbackSite(EXAMPLE_SITE, port=port)
+    except OSError as exc:
+        raise Failure(f"cannot serve the example site on 127.0.0.1:{port} ({exc.strerror}); "
+                      f"set [demo] port in config/settings.toml") from exc
+    with site_server as site:
         sources_file = example_sources_file(site.base_url, settings.data_dir / "demo")
         store = Store()
         summary = run_crawl(store, load_sources(sources_file), sources_file=str(sources_file))
@@ -111,7 +117,7 @@ def demo() -> None:
     processed = process_pending(store, settings.province)
     with store.session() as s:
         rows = list(s.execute(select(AnalysisRow.topic, AnalysisRow.signal).where(AnalysisRow.relevant)))
-    click.echo(f"processed {processed.processed} new documents; about health in the store: {len(rows)}")
+    click.echo(f"processed {processed.processed} new or changed documents; about health in the store: {len(rows)}")
     for (topic, signal), n in Counter(rows).most_common():
         click.echo(f"  {n:3d}  {topic} / {signal}")
     click.echo(f"store: {store.url}")

@@ -216,16 +216,23 @@ class Store:
             return self._upsert_document(s, doc)
 
     def _upsert_document(self, s: Session, doc: Document) -> bool:
+        """Insert, or update when something changed (an unchanged document keeps its
+        ``updated_at``, so it is not processed again)."""
         now = utcnow()
-        existed = s.scalar(select(DocumentRow.id).where(DocumentRow.url_canonical == doc.url_canonical))
+        content = sha1(doc.title + "\n" + doc.text)
+        existing = s.execute(select(DocumentRow.content_sha1, DocumentRow.extra, DocumentRow.published_at,
+                                    DocumentRow.partial)
+                             .where(DocumentRow.url_canonical == doc.url_canonical)).first()
+        if existing is not None and tuple(existing) == (content, doc.extra, doc.published_at, doc.partial):
+            return False
         self.upsert(s, DocumentRow, {
             "url_canonical": doc.url_canonical, "url": doc.url, "source_id": doc.source_id,
             "kind": doc.kind, "title": doc.title, "text": doc.text,
             "published_at": doc.published_at, "date_source": doc.date_source, "partial": doc.partial,
-            "author": doc.author, "content_sha1": sha1(doc.title + "\n" + doc.text),
+            "author": doc.author, "content_sha1": content,
             "fetched_at": doc.fetched_at or now, "updated_at": now, "extra": doc.extra,
         }, key="url_canonical", keep=("fetched_at",))
-        return existed is None
+        return existing is None
 
     def count(self, model: type[Base]) -> int:
         """Number of rows of a table."""
