@@ -153,7 +153,7 @@ def parse_forum_page(html: str, page_url: str, selectors: dict[str, str], salt: 
     result = PostsResult()
     sel = Selector(text=html)
     for n, block in enumerate(sel.css(selectors.get("post", "article, .post, .message")), 1):
-        def pick(key: str, default: str) -> str:
+        def pick(key: str, default: str, block: Selector = block) -> str:
             return " ".join(block.css(selectors.get(key, default)).getall()).strip()
         link = block.css(f"{selectors.get('link', 'a')}::attr(href)").get()
         row = {

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import scrapy
 from scrapy.http import Response, TextResponse
 
 from crawlers.items import PostItem
