@@ -12,7 +12,7 @@ from crawlers.items import PostItem
 from pipeline.decode import DecodeError, decode_bytes
 from pipeline.extract import MIN_TEXT_CHARS, extract_article
 from pipeline.records import Document, RawPage
-from pipeline.store import sha1
+from pipeline.store import content_sha1
 from pipeline.urls import canonical_url
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ class StorePipeline:
         if found.canonical and _same_host(found.canonical, page.final_url or page.url):
             key = canonical_url(found.canonical)
         title = found.title or page.hints.get("title", "")
-        content = sha1(title + "\n" + found.text)
+        content = content_sha1(title, found.text)
         twin = ctx.store.document_with_content(content, source.id, other_than=key)
         if twin:
             ctx.problem(spider, "duplicate", page.url, f"same text as {twin}")

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 from pipeline.classify import Classifier
 from pipeline.corpora import read_item, shared_data_dir, synthetic_examples
-from pipeline.dedup import DuplicateIndex, minhash
-from pipeline.geotag import tag_places
-from pipeline.language import is_vietnamese
-from pipeline.normalize import normalize_text
+from pipeline.dedup import DuplicateIndex
+from pipeline.process import analyse_batch
+from pipeline.schema import DocumentRow
 from pipeline.tokenize import segment
 
 
@@ -64,16 +63,13 @@ def run_process_bench(n: int, province: str) -> ProcessBench:
     for text in texts:
         word_tokenize(text, format="text")
     bare = time.perf_counter() - start
+    docs = [DocumentRow(id=n, title=title, text=body)
+            for n, (title, _, body) in enumerate((t.partition("\n") for t in texts), 1)]
     segment.cache_clear()
     index = DuplicateIndex()
     start = time.perf_counter()
-    for batch_start in range(0, len(texts), 100):
-        batch = [normalize_text(t) for t in texts[batch_start:batch_start + 100]]
-        keep = [t for t in batch if is_vietnamese(t)[0]]
-        classifier.predict(keep)
-        for i, text in enumerate(batch):
-            tag_places(text, prefer=province)
-            index.add(batch_start + i, minhash(text))
+    for batch_start in range(0, len(docs), 100):
+        analyse_batch(docs[batch_start:batch_start + 100], classifier, index, province, "bench")
     full = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return ProcessBench(len(texts), sum(map(len, texts)), bare, full, peak)

@@ -7,16 +7,16 @@ vihealthbert-faq questions (one per line, the headline on the same line of the
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.settings import REPO_ROOT, config_dir
+from pipeline.store import sha1
+from pipeline.textutil import nfc
 
 log = logging.getLogger(__name__)
 HEALTH_SECTIONS = {"vntc/Train_Full/Suc khoe", "tc201805/corpus/suc khoe"}
@@ -63,7 +63,7 @@ def annotations_dir() -> Path:
 
 
 def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
+    return nfc(text.replace("\r\n", "\n"))
 
 
 def read_item(key: str, root: Path | None = None) -> Item:
@@ -75,11 +75,11 @@ def read_item(key: str, root: Path | None = None) -> Item:
         tgt_path = root / path.replace(".txt.src", ".txt.tgt.tagged")
         tgt = tgt_path.read_text(encoding="utf-8").split("\n")[int(line) - 1]
         return Item(key, _nfc(tgt.replace("_", " ")), _nfc(src.replace("_", " ")),
-                    hashlib.sha1(src.encode("utf-8")).hexdigest())
+                    sha1(src))
     raw = (root / key).read_bytes()
     text = _nfc(raw.decode("utf-16" if key.startswith("vntc/") else "utf-8"))
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    return Item(key, lines[0] if lines else "", "\n".join(lines[1:]), hashlib.sha1(raw).hexdigest())
+    return Item(key, lines[0] if lines else "", "\n".join(lines[1:]), sha1(raw))
 
 
 def load_gold(folder: Path | None = None) -> list[Gold]:
@@ -126,7 +126,7 @@ def synthetic_examples(folder: Path | None = None) -> list[tuple[Gold, Item]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             rec = json.loads(line)
-            sha = hashlib.sha1((rec["title"] + rec["text"]).encode("utf-8")).hexdigest()
+            sha = sha1(rec["title"] + rec["text"])
             out.append((Gold(rec["id"], sha, rec["topic"], rec["signal"], "synthetic", True),
                         Item(rec["id"], _nfc(rec["title"]), _nfc(rec["text"]), sha)))
     return out
@@ -148,4 +148,4 @@ def section_items(root: Path | None = None) -> Iterator[tuple[Item, bool]]:
         if line.strip():
             text = _nfc(line.replace("_", " "))
             yield Item(f"vihealthbert-faq/train/train.txt.tgt.tagged:{n}", text, "",
-                       hashlib.sha1(line.encode("utf-8")).hexdigest()), True
+                       sha1(line)), True

@@ -63,6 +63,11 @@ def sha1(data: bytes | str) -> str:
     return hashlib.sha1(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
 
+def content_sha1(title: str, text: str) -> str:
+    """The key that tells two documents have the same title and text."""
+    return sha1(title + "\n" + text)
+
+
 class Store:
     """Access to the database: sessions, upserts and the crawl's bookkeeping."""
 
@@ -219,7 +224,7 @@ class Store:
         """Insert, or update when something changed (an unchanged document keeps its
         ``updated_at``, so it is not processed again)."""
         now = utcnow()
-        content = sha1(doc.title + "\n" + doc.text)
+        content = content_sha1(doc.title, doc.text)
         existing = s.execute(select(DocumentRow.content_sha1, DocumentRow.extra, DocumentRow.published_at,
                                     DocumentRow.partial)
                              .where(DocumentRow.url_canonical == doc.url_canonical)).first()
