@@ -9,9 +9,14 @@ EXAMPLE_SITE = EXAMPLE_ROOT / "site"
 
 def example_sources_file(base_url: str, folder: Path) -> Path:
     """Write the example site's sources file for a server at ``base_url``; returns its path."""
+    return write_sources_file(EXAMPLE_ROOT / "sources.yaml", base_url, folder)
+
+
+def write_sources_file(template: Path, base_url: str, folder: Path) -> Path:
+    """Copy a sources template into ``folder`` with ``{{BASE}}`` set to ``base_url``; returns its path."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "sources.yaml"
-    text = (EXAMPLE_ROOT / "sources.yaml").read_text(encoding="utf-8").replace("{{BASE}}", base_url)
+    text = template.read_text(encoding="utf-8").replace("{{BASE}}", base_url)
     tmp = target.with_suffix(".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(target)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -87,40 +88,131 @@ def report_crawl(stats: dict, run_id: int) -> None:
 
 
 @main.command()
-def demo() -> None:
-    """Serve the bundled example site on 127.0.0.1, crawl it into the store and
-    process what was fetched, fully offline."""
-    from collections import Counter
-
-    from sqlalchemy import select
-
-    from crawlers.example import EXAMPLE_SITE, example_sources_file
+@click.option("--port", type=int, help="Port of the loopback news sites (default [demo] port).")
+def demo(port: int | None) -> None:
+    """Serve six weeks of demo health news on 127.0.0.1 (national papers, the provincial
+    paper, the health department's portal, a forum, a social-media export), crawl
+    and process them, and write the digest of every day, fully offline."""
+    from crawlers.demo_news import demo_sources_file, render_site
     from crawlers.loopback import LoopbackSite
     from crawlers.runner import run_crawl
     from pipeline.process import process_pending
-    from pipeline.schema import AnalysisRow
     from pipeline.sources import load_sources
     from pipeline.store import Store
 
     settings = get_settings()
-    port = int(settings.section("demo").get("port", 8642))
+    port = port or int(settings.section("demo").get("port", 8642))
+    site_dir = settings.data_dir / "demo" / "site"
+    items = render_site(site_dir)
     try:
-        site_server = LoopbackSite(EXAMPLE_SITE, port=port)
+        site_server = LoopbackSite(site_dir, port=port)
     except OSError as exc:
-        raise Failure(f"cannot serve the example site on 127.0.0.1:{port} ({exc.strerror}); "
-                      f"set [demo] port in config/settings.toml") from exc
+        raise Failure(f"cannot serve the demo sites on 127.0.0.1:{port} ({exc.strerror}); "
+                      f"use --port or set [demo] port in config/settings.toml") from exc
+    click.echo(f"demo sites: {items} items on {site_server.base_url}")
     with site_server as site:
-        sources_file = example_sources_file(site.base_url, settings.data_dir / "demo")
+        sources_file = demo_sources_file(site.base_url, settings.data_dir / "demo")
         store = Store()
         summary = run_crawl(store, load_sources(sources_file), sources_file=str(sources_file))
     report_crawl(summary.stats, summary.run_id)
     processed = process_pending(store, settings.province)
-    with store.session() as s:
-        rows = list(s.execute(select(AnalysisRow.topic, AnalysisRow.signal).where(AnalysisRow.relevant)))
-    click.echo(f"processed {processed.processed} new or changed documents; about health in the store: {len(rows)}")
-    for (topic, signal), n in Counter(rows).most_common():
-        click.echo(f"  {n:3d}  {topic} / {signal}")
-    click.echo(f"store: {store.url}")
+    click.echo(f"processed {processed.processed} documents: {processed.relevant} about health")
+    latest = write_digests(store, *published_days(store))
+    click.echo(f"latest digest: {latest}")
+
+
+def published_days(store: object) -> tuple[date, date]:
+    """First and last digest day that has documents in the store."""
+    from sqlalchemy import func, select
+
+    from pipeline.mentions import Clock
+    from pipeline.schema import DocumentRow
+
+    clock = Clock.from_settings(get_settings())
+    with store.session() as s:  # type: ignore[attr-defined]
+        first, last = s.execute(select(func.min(DocumentRow.published_at), func.max(DocumentRow.published_at))).one()
+    if first is None:
+        raise Failure("the store holds no dated documents")
+    return clock.day_of(first), clock.day_of(last)
+
+
+def write_digests(store: object, first: date, last: date, period: str = "day") -> Path:
+    """Write the digests of every day from ``first`` to ``last``; returns the last HTML path."""
+    from pipeline.publish import write_digest
+
+    settings = get_settings()
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    paths: dict[str, Path] = {}
+    with click.progressbar(days, label=f"digest ({period})", file=sys.stderr) as bar:
+        for day in bar:
+            _, paths = write_digest(store, settings, day, period)  # type: ignore[arg-type]
+    return paths["html"]
+
+
+def parse_day(value: str | None) -> date | None:
+    """A YYYY-MM-DD option value."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise Failure(f"not a date (YYYY-MM-DD): {value}") from exc
+
+
+@main.command()
+@click.option("--date", "day", help="Digest date YYYY-MM-DD (default: today's digest).")
+@click.option("--until", help="With --date: write every digest from --date to this date.")
+@click.option("--period", type=click.Choice(["day", "week", "month"]), default="day", show_default=True,
+              help="Daily digest, or the 7- / 30-day summary for periodic reviews.")
+@click.option("--send", is_flag=True, help="Also e-mail it (once per digest; DULUAN_SMTP_* settings).")
+def digest(day: str | None, until: str | None, period: str, send: bool) -> None:
+    """Write the digest (HTML, Markdown, JSON) to data/digests/DATE/."""
+    from pipeline.mentions import Clock
+    from pipeline.publish import publish_digest, write_digest
+    from pipeline.store import Store
+
+    settings = get_settings()
+    store = Store()
+    first = parse_day(day) or Clock.from_settings(settings).today()
+    last = parse_day(until) or first
+    if last < first:
+        raise Failure("--until is before --date")
+    if last > first:
+        click.echo(f"digests written; last: {write_digests(store, first, last, period)}")
+        return
+    if not send:
+        paths = write_digest(store, settings, first, period)[1]
+    else:
+        from pipeline.notify import NotifyError
+
+        try:
+            paths = publish_digest(store, settings, first, period)
+        except NotifyError as exc:
+            raise Failure(f"digest written but not e-mailed: {exc}") from exc
+    for fmt, path in paths.items():
+        click.echo(f"{fmt}: {path}")
+
+
+@main.command()
+@click.option("--now", "now_text", help="Pretend it is this time (ISO 8601), e.g. to replay a day.")
+def alert(now_text: str | None) -> None:
+    """Send an urgent notice for each issue that reached đỏ in the last 24 hours
+    and was not announced before (or escalated since)."""
+    from datetime import datetime, timezone
+
+    from pipeline.alerts import run_alerts
+    from pipeline.store import Store
+
+    try:
+        now = datetime.fromisoformat(now_text) if now_text else None
+    except ValueError as exc:
+        raise Failure(f"not an ISO 8601 time: {now_text}") from exc
+    if now is not None and now.tzinfo is None:
+        raise Failure("--now needs a time zone, e.g. 2026-11-17T15:00+07:00")
+    alerts = run_alerts(Store(), get_settings(), now.astimezone(timezone.utc) if now else None)
+    for a in alerts:
+        click.echo(a.text)
+    click.echo(f"{len(alerts)} alert(s) sent" if alerts else "no new alert")
 
 
 @main.command()
@@ -292,6 +384,17 @@ def bench_crawl(pages: int, concurrency: int, scrapy_seconds: int) -> None:
     from crawlers.bench import run_bench
 
     click.echo(run_bench(pages, concurrency, scrapy_seconds).report())
+
+
+@bench.command("digest")
+@click.option("--docs", default=1_000_000, show_default=True, help="Documents in the generated store.")
+@click.option("--folder", type=click.Path(path_type=Path), default=Path("data/bench"), show_default=True,
+              help="Where the generated store (kept for re-runs) and the digest go.")
+def bench_digest(docs: int, folder: Path) -> None:
+    """Time one daily digest on a generated store of N documents, and its peak memory."""
+    from pipeline.bench_digest import run_digest_bench
+
+    click.echo(run_digest_bench(docs, folder))
 
 
 @bench.command("process")

@@ -108,6 +108,21 @@ def _pick(provs: list[str], mentioned: list[str], prefer: str | None) -> str | N
     return None
 
 
+_FACILITY_LOWER = {"tỉnh", "huyện", "thị", "xã", "thành", "phố", "quận", "phường", "khu", "vực", "đa", "khoa", "số",
+                   "bệnh", "viện", "trung", "tâm", "y", "tế", "trạm", "phòng", "khám", "kiểm", "soát", "tật"}
+
+
+def _trim_facility(found: str) -> str:
+    """Cut a facility name before the first lower-case word that cannot belong to it
+    ("Bệnh viện đã" → "Bệnh viện"); the pattern's letter ranges include lower-case
+    Vietnamese letters."""
+    words = found.strip(" .,").split()
+    for n, word in enumerate(words):
+        if n >= 2 and word[0].islower() and word not in _FACILITY_LOWER:
+            return " ".join(words[:n])
+    return " ".join(words)
+
+
 def tag_places(text: str, prefer: str | None = None) -> Places:
     """Provinces (new names), wards/communes and health facilities named in ``text``.
 
@@ -137,7 +152,9 @@ def tag_places(text: str, prefer: str | None = None) -> Places:
             if table is not gaz.districts:
                 result.units.append(f"{name} ({prov})")
     for m in _FACILITY.finditer(text):
-        name = m.group(0).strip(" .,")
+        name = _trim_facility(m.group(0))
+        if len(name.split()) <= 2 and not name.isupper():  # "Bệnh viện" alone names nothing
+            continue
         if name not in result.facilities:
             result.facilities.append(name)
     return result

@@ -64,3 +64,20 @@ def strip_diacritics(text: str) -> str:
 def has_diacritics(text: str) -> bool:
     """True when the text carries Vietnamese tone or vowel marks."""
     return any(unicodedata.category(ch) == "Mn" for ch in unicodedata.normalize("NFD", text)) or "đ" in text.lower()
+
+
+_ABBREVIATIONS = {
+    "sxh": "sốt xuất huyết", "tcm": "tay chân miệng", "bv": "bệnh viện", "bvđk": "bệnh viện đa khoa",
+    "bvdk": "bệnh viện đa khoa", "bs": "bác sĩ", "bhyt": "bảo hiểm y tế", "bhxh": "bảo hiểm xã hội",
+    "tyt": "trạm y tế", "ttyt": "trung tâm y tế", "syt": "sở y tế", "byt": "bộ y tế", "atvstp": "an toàn vệ sinh thực phẩm",
+    "ndtp": "ngộ độc thực phẩm", "ko": "không", "k": "không", "hok": "không", "mn": "mọi người",
+    "dc": "được", "đc": "được", "vs": "với", "ng": "người",
+}
+_ABBREVIATION_RE = re.compile(r"(?<![\wÀ-ỹ])(" + "|".join(map(re.escape, _ABBREVIATIONS)) + r")(?![\wÀ-ỹ])",
+                              re.IGNORECASE)
+
+
+def expand_abbreviations(text: str) -> str:
+    """Common abbreviations of health posts written out: "bé bị sxh, bv ko còn giường" →
+    "bé bị sốt xuất huyết, bệnh viện không còn giường"."""
+    return _ABBREVIATION_RE.sub(lambda m: _ABBREVIATIONS[m.group(1).lower()], text)

@@ -62,3 +62,96 @@ class Document:
     fetched_at: datetime | None = None
     partial: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Mention:
+    """An analysed, health-relevant document as the later stages see it."""
+
+    id: int
+    url: str
+    title: str
+    lead: str
+    source_id: str
+    source_name: str
+    kind: str
+    published_at: datetime
+    topic: str
+    signal: str
+    province: str | None  # the main province: first named, else the source's
+    facilities: list[str] = field(default_factory=list)
+    engagement: int = 0
+    minhash: bytes | None = field(default=None, repr=False)
+
+
+@dataclass
+class Story:
+    """Documents about one event, near-duplicates collapsed (``copies``)."""
+
+    id: str  # SHA-1 prefix of the first document's URL
+    title: str
+    topic: str
+    signal: str
+    province: str | None
+    mentions: list[Mention]
+    copies: int = 0  # mentions that were near-duplicates of another
+
+    @property
+    def first_seen(self) -> datetime:
+        """Publication time of the earliest document."""
+        return self.mentions[0].published_at
+
+    @property
+    def last_seen(self) -> datetime:
+        """Publication time of the latest document."""
+        return self.mentions[-1].published_at
+
+    @property
+    def sources(self) -> list[str]:
+        """Distinct source ids, in order of first appearance."""
+        return list(dict.fromkeys(m.source_id for m in self.mentions))
+
+    @property
+    def facilities(self) -> list[str]:
+        """Health facilities named, most mentioned first."""
+        counts: dict[str, int] = {}
+        for m in self.mentions:
+            for f in m.facilities:
+                counts[f] = counts.get(f, 0) + 1
+        return sorted(counts, key=lambda f: (-counts[f], f))
+
+
+@dataclass
+class Issue:
+    """A story the agencies should look at today, with its heat and who acts."""
+
+    key: str  # the story id
+    title: str
+    level: str | None  # "do", "cam", "vang" or None (below vàng)
+    heat: float
+    topic: str
+    signal: str
+    province: str | None
+    why: str
+    lead_agency: str = ""
+    support_agency: str = ""
+    actions: list[str] = field(default_factory=list)
+    components: dict[str, float] = field(default_factory=dict)
+    daily: list[int] = field(default_factory=list)  # the story's documents per day, oldest first
+    baseline: list[float] = field(default_factory=list)  # EARS threshold of its topic × province
+    series: list[int] = field(default_factory=list)  # its topic × province counts per day
+    history: list[str | None] = field(default_factory=list)  # its level on each day, oldest first
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class Digest:
+    """What ``duluan digest`` writes for one date and period."""
+
+    date: str
+    period: str
+    province: str
+    start: datetime
+    end: datetime
+    sections: dict[str, Any] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)

@@ -157,3 +157,28 @@ class AnalysisRow(Base):
     facilities: Mapped[list[str]] = mapped_column(JsonType, default=list)
     minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
     dup_group: Mapped[int | None] = mapped_column(IdType, index=True)
+
+
+class AlertRow(Base):
+    """An urgent notice that was sent, with the documents it was about (so the same
+    issue does not alert twice unless it escalates)."""
+
+    __tablename__ = "alerts"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    issue_key: Mapped[str] = mapped_column(String(40), index=True)
+    level: Mapped[str] = mapped_column(String(10))
+    heat: Mapped[float] = mapped_column(Float)
+    title: Mapped[str] = mapped_column(Text)
+    document_ids: Mapped[list[int]] = mapped_column(JsonType, default=list)
+    window_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    delivered: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DeliveryRow(Base):
+    """Something sent once only, e.g. ``digest:day:2026-11-23`` by e-mail."""
+
+    __tablename__ = "deliveries"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    detail: Mapped[str | None] = mapped_column(Text)
