@@ -369,6 +369,16 @@ def classify(jsonl: bool, batch_size: int) -> None:
     flush(batch)
 
 
+@main.command()
+def schedule() -> None:
+    """Run crawl → process → alert every [schedule] cycle_minutes and the digest at the
+    digest hour (APScheduler, jobs kept in the store's database), until SIGTERM."""
+    from pipeline.scheduler import run_scheduler
+
+    settings = get_settings()
+    run_scheduler(settings, settings.db_url)
+
+
 @main.group()
 def bench() -> None:
     """Benchmarks (documented figures, not timed tests)."""
