@@ -23,8 +23,10 @@ class Failure(click.ClickException):
 
 def setup_logging(verbose: bool) -> None:
     """One log format for every command, on stderr."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    level = logging.DEBUG if verbose else logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for handler in logging.getLogger().handlers:  # Scrapy lowers the root logger's level; the handler keeps ours
+        handler.setLevel(level)
     for noisy in ("scrapy.core.scraper", "scrapy.middleware", "scrapy.extensions.telnet",
                   "scrapy.addons", "scrapy.utils.log", "scrapy.crawler", "scrapy.statscollectors",
                   "urllib3", "filelock", "alembic"):

@@ -37,7 +37,7 @@ _FACILITY = re.compile(
     r"\b(?:Bệnh viện|bệnh viện|BV|BVĐK|Trung tâm Y tế|trung tâm y tế|TTYT|Trạm Y tế|Trạm y tế|trạm y tế|"
     r"Phòng khám|phòng khám|Trung tâm Kiểm soát bệnh tật|CDC|Viện Pasteur|Viện Vệ sinh dịch tễ)"
     r"(?:\s+(?:[A-ZĐÀ-Ỹ][\wÀ-ỹ.\-]*|tỉnh|huyện|thị xã|thành phố|quận|xã|phường|khu vực|đa khoa|[Đđ]a khoa|"
-    r"khoa|Sản|Nhi|số\s+\d+|\d+)){1,7}")
+    r"khoa|Sản|Nhi|[-–]|số\s+\d+|\d+)){1,7}")
 
 
 @dataclass
@@ -109,17 +109,18 @@ def _pick(provs: list[str], mentioned: list[str], prefer: str | None) -> str | N
 
 
 _FACILITY_LOWER = {"tỉnh", "huyện", "thị", "xã", "thành", "phố", "quận", "phường", "khu", "vực", "đa", "khoa", "số",
-                   "bệnh", "viện", "trung", "tâm", "y", "tế", "trạm", "phòng", "khám", "kiểm", "soát", "tật"}
+                   "bệnh", "viện", "trung", "tâm", "y", "tế", "trạm", "phòng", "khám", "kiểm", "soát", "tật",
+                   "ương"}
 
 
 def _trim_facility(found: str) -> str:
     """Cut a facility name before the first lower-case word that cannot belong to it
     ("Bệnh viện đã" → "Bệnh viện"); the pattern's letter ranges include lower-case
     Vietnamese letters."""
-    words = found.strip(" .,").split()
+    words = found.strip(" .,-–").split()
     for n, word in enumerate(words):
         if n >= 2 and word[0].islower() and word not in _FACILITY_LOWER:
-            return " ".join(words[:n])
+            return " ".join(words[:n]).rstrip(" -–")
     return " ".join(words)
 
 

@@ -55,10 +55,25 @@ def normalize_text(text: str) -> str:
     return clean_whitespace(drop_boilerplate(fix_tone_marks(clean_whitespace(nfc(text)))))
 
 
-def strip_diacritics(text: str) -> str:
-    """Vietnamese without accents, as many posts are written: "bệnh viện" → "benh vien"."""
+def _strip_slow(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn"))
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Latin letters with marks → base letters, and combining marks → nothing.
+_STRIP_TABLE = {cp: _strip_slow(chr(cp)) for cp in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00))
+                if _strip_slow(chr(cp)) != chr(cp)} | {cp: None for cp in range(0x300, 0x370)}
+
+
+def strip_diacritics(text: str) -> str:
+    """Vietnamese without accents, as many posts are written: "bệnh viện" → "benh vien"."""
+    if text.isascii():
+        return text
+    stripped = unicodedata.normalize("NFC", text).translate(_STRIP_TABLE)
+    if any(unicodedata.decomposition(ch) for ch in set(_NON_ASCII.findall(stripped))):
+        return _strip_slow(stripped)  # marked letters of other scripts (Greek, Cyrillic …)
+    return stripped
 
 
 def has_diacritics(text: str) -> bool:

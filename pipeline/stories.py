@@ -29,7 +29,7 @@ from pipeline.records import Mention, Story
 from pipeline.store import sha1
 
 SIGNAL_PRIORITY = ("thong_tin_sai_lech", "van_de_buc_xuc", "dien_hinh_tien_tien", "thong_tin_chung")
-_CHUNK = 2000
+_CHUNK = 500
 TITLE_CHARS = 110
 
 
@@ -76,12 +76,11 @@ def _earlier_neighbours(x: object, n: int, threshold: float) -> list[list[tuple[
     result: list[list[tuple[float, int]]] = [[] for _ in range(n)]
     for start in range(0, n, _CHUNK):
         block = (x[start:start + _CHUNK] @ x[:start + _CHUNK].T).tocoo()  # type: ignore[index]
-        for i, j, v in zip(block.row, block.col, block.data):
-            row = start + int(i)
-            if j < row and v >= threshold:
-                result[row].append((float(v), int(j)))
-    for row in result:
-        row.sort(key=lambda p: (-p[0], p[1]))
+        rows = block.row + start
+        keep = (block.col < rows) & (block.data >= threshold)
+        rows, cols, sims = rows[keep], block.col[keep], block.data[keep]
+        for k in np.lexsort((cols, -sims, rows)):  # by row, best first, then earliest
+            result[int(rows[k])].append((float(sims[k]), int(cols[k])))
     return result
 
 
