@@ -267,10 +267,14 @@ def summary_line(task: str, metrics: dict) -> str:
 @click.option("--detail", is_flag=True, help="Per-class precision, recall and F1.")
 @click.option("--keywords", is_flag=True, help="Also: how often the keyword rules disagree with the gold labels.")
 @click.option("--informal", default=0, help="Also: relevance recall on N patients' questions (vihealthbert-faq test).")
-def evaluate(detail: bool, keywords: bool, informal: int) -> None:
+@click.option("--combined", is_flag=True, help="Also: held-out relevance F1 of the decision classify makes "
+              "(relevance model or topic model says health), with and without diacritics.")
+def evaluate(detail: bool, keywords: bool, informal: int, combined: bool) -> None:
     """Print the committed models' metrics."""
     from pipeline.models import MODEL_NAMES, load_metrics, model_dir
 
+    if combined:
+        click.echo(combined_relevance())
     if keywords:
         click.echo(keyword_disagreement())
     if informal:
@@ -285,6 +289,30 @@ def evaluate(detail: bool, keywords: bool, informal: int) -> None:
             for label, row in metrics["heldout"]["per_class"].items():
                 click.echo(f"    {label:22s} P {row['precision']:.2f}  R {row['recall']:.2f}  "
                            f"F1 {row['f1-score']:.2f}  n {row['support']:.0f}")
+
+
+def combined_relevance() -> str:
+    """Held-out F1 of ``Prediction.relevant`` (the decision ``process`` and ``classify`` use)."""
+    from sklearn.metrics import f1_score
+
+    from pipeline.classify import Classifier
+    from pipeline.corpora import gold_items, load_gold
+    from pipeline.normalize import strip_diacritics
+    from pipeline.train import IRRELEVANT, heldout_keys
+
+    gold = load_gold()
+    held = heldout_keys(gold)
+    try:
+        pairs = [(g, item) for g, item in gold_items(gold) if g.key in held]
+    except OSError as exc:
+        raise Failure(f"../shared/data not readable: {exc}") from exc
+    truth = [g.topic != IRRELEVANT for g, _ in pairs]
+    texts = [f"{item.title}\n{item.text}" for _, item in pairs]
+    clf = Classifier()
+    plain = f1_score(truth, [p.relevant for p in clf.predict(texts)])
+    stripped = f1_score(truth, [p.relevant for p in clf.predict([strip_diacritics(t) for t in texts])])
+    return (f"relevance as classify decides ({len(texts)} held-out): F1 {plain:.3f}, "
+            f"without diacritics {stripped:.3f}")
 
 
 def informal_recall(n: int) -> str:

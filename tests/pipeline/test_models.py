@@ -52,6 +52,30 @@ def test_floors_hold_on_the_committed_heldout_split(classifier: Classifier, task
     assert metrics["heldout"][key] == pytest.approx(load_metrics(task)["heldout"][key], abs=0.02)
 
 
+@pytest.mark.skipif(not SHARED_DATA.exists(), reason="../shared/data absent")
+def test_relevance_decision_of_classify_on_heldout(classifier: Classifier) -> None:
+    """What process and classify decide (either model says health): at least as good as
+    the relevance model alone, with and without diacritics."""
+    from sklearn.metrics import f1_score
+
+    from pipeline.normalize import strip_diacritics
+
+    gold = load_gold()
+    held = heldout_keys(gold)
+    items = [(g, i) for g, i in gold_items(gold) if g.key in held]
+    truth = [g.topic != "khong_lien_quan" for g, _ in items]
+    texts = [f"{i.title}\n{i.text}" for _, i in items]
+    for batch in (texts, [strip_diacritics(t) for t in texts]):
+        assert f1_score(truth, [p.relevant for p in classifier.predict(batch)]) >= 0.97
+
+
+def test_informal_posts_about_health_are_relevant(classifier: Classifier) -> None:
+    posts = ["bé nhà e bị sxh, tiểu cầu giảm mà bv ko còn giường, phải nằm ghép mn ơi",
+             "Khu Truong Quang Trong muoi qua troi, bao gio moi phun thuoc diet muoi vay",
+             "co ai thu nuoc la du du pha chanh chua sxh chua? thay clip tren tiktok"]
+    assert all(p.relevant for p in classifier.predict(posts))
+
+
 @pytest.mark.parametrize(("text", "topic", "signal"), [
     ("Hơn 40 học sinh nhập viện sau bữa trưa bán trú. Các em đau bụng, nôn ói sau khi ăn cơm gà tại trường.",
      "an_toan_thuc_pham", "van_de_buc_xuc"),
