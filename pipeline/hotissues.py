@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from pipeline.labels import LEVEL_ORDER, NATIONWIDE, TOPICS, vi_number
+from pipeline.labels import LEVEL_ORDER, NATIONWIDE, TOPIC_SHORT, vi_number
 from pipeline.mentions import Clock, iter_mentions
 from pipeline.records import Issue, Mention, Story
 from pipeline.routing import load_routing
@@ -184,7 +184,7 @@ class Detector:
         ratio = parts.get("ratio") or 0
         if ratio >= 1.5:
             pieces[0] += f", gấp {vi_number(ratio, 0 if ratio >= 3 else 1)} lần mức thường về " \
-                         f"{TOPICS[story.topic].split(',')[0].lower()} ở {where}"
+                         f"{TOPIC_SHORT[story.topic]} ở {where}"
         elif ratio:
             pieces[0] += ", quanh mức thường"
         facility, n_fac = (Counter(f for m in now for f in m.facilities).most_common(1) or [("", 0)])[0]

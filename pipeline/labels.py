@@ -13,6 +13,14 @@ TOPICS = {
     "kien_thuc_suc_khoe": "Kiến thức, lời khuyên sức khỏe",
     "khong_lien_quan": "Không liên quan y tế",
 }
+# Short names for running text: "gấp 4 lần mức thường về dịch bệnh ở Quảng Ngãi".
+TOPIC_SHORT = {
+    "dich_benh": "dịch bệnh", "kham_chua_benh": "khám chữa bệnh", "an_toan_thuc_pham": "an toàn thực phẩm",
+    "duoc_thiet_bi": "thuốc và thiết bị y tế", "bao_hiem_y_te": "bảo hiểm y tế",
+    "dan_so_sinh_san": "dân số, sức khỏe sinh sản", "nhan_luc_to_chuc": "nhân lực y tế",
+    "quan_ly_tai_chinh": "quản lý, tài chính y tế", "kien_thuc_suc_khoe": "kiến thức sức khỏe",
+    "khong_lien_quan": "chủ đề khác",
+}
 SIGNALS = {
     "van_de_buc_xuc": "Vấn đề bức xúc, nổi cộm",
     "thong_tin_sai_lech": "Thông tin sai lệch",

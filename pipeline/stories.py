@@ -86,10 +86,11 @@ def _earlier_neighbours(x: object, n: int, threshold: float) -> list[list[tuple[
 
 def _compatible(a: Mention, b: Mention, similarity: float, options: StoryOptions) -> bool:
     """Same province and misinformation flag; the same topic too unless the texts are
-    twice as similar as needed (classifiers disagree on posts about one event)."""
+    twice as similar as needed or name the same health facility (classifiers disagree
+    on posts about one event)."""
     if a.province != b.province or (a.signal == "thong_tin_sai_lech") != (b.signal == "thong_tin_sai_lech"):
         return False
-    return a.topic == b.topic or similarity >= 2 * options.similarity
+    return a.topic == b.topic or similarity >= 2 * options.similarity or bool(set(a.facilities) & set(b.facilities))
 
 
 def cluster(mentions: list[Mention], options: StoryOptions = StoryOptions()) -> tuple[list[list[int]], dict[int, int]]:
