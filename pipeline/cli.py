@@ -400,6 +400,39 @@ def classify(jsonl: bool, batch_size: int) -> None:
 
 
 @main.command()
+@click.option("--days", type=int, help="Keep raw pages this many days (default [retention] raw_pages_days).")
+def prune(days: int | None) -> None:
+    """Delete raw page bytes older than the retention period; documents and analyses stay."""
+    from pipeline.retention import prune as prune_store
+    from pipeline.retention import raw_pages_days
+    from pipeline.store import Store
+
+    days = days if days is not None else raw_pages_days(get_settings())
+    if days < 1:
+        raise Failure("--days must be at least 1")
+    pages, bodies = prune_store(Store(), days)
+    click.echo(f"pruned {pages} raw pages and {bodies} quarantined problem bodies older than {days} days")
+
+
+@main.command()
+@click.argument("what", type=click.Choice(["documents", "counts", "stories", "issues"]))
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--start", help="From this digest day (YYYY-MM-DD).")
+@click.option("--end", help="Up to this digest day; stories and issues: those of its digest.")
+def export(what: str, path: Path, start: str | None, end: str | None) -> None:
+    """Write documents, daily counts, stories or issues to PATH (.csv or .parquet)."""
+    from pipeline.export import table, write
+    from pipeline.store import Store
+
+    if path.suffix not in (".csv", ".parquet"):
+        raise Failure(f"{path.name}: use a .csv or .parquet file name")
+    for value in (start, end):
+        parse_day(value)
+    frame = table(what, Store(), start, end)
+    click.echo(f"{len(frame)} rows → {write(frame, path)}")
+
+
+@main.command()
 def schedule() -> None:
     """Run crawl → process → alert every [schedule] cycle_minutes and the digest at the
     digest hour (APScheduler, jobs kept in the store's database), until SIGTERM."""
