@@ -13,12 +13,12 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timezone
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pipeline.hotissues import detect
 from pipeline.mentions import Clock, iter_mentions
 from pipeline.records import Mention
-from pipeline.schema import AlertRow
+from pipeline.schema import AlertRow, DocumentRow
 from pipeline.settings import get_settings
 from pipeline.store import Store
 
@@ -116,6 +116,14 @@ def stories(day: DateLike = None, store: Store | None = None) -> pd.DataFrame:
                           "facilities": s.facilities} for s in report.stories],
                         columns=["id", "title", "topic", "signal", "province", "documents", "copies", "sources",
                                  "first_seen", "last_seen", "facilities"])
+
+
+def latest_day(store: Store | None = None) -> date:
+    """The digest day of the newest document in the store (today's when it is empty)."""
+    clock = Clock.from_settings(get_settings())
+    with (store or Store()).session() as s:
+        newest = s.scalar(select(func.max(DocumentRow.published_at)))
+    return clock.day_of(newest) if newest else clock.today()
 
 
 def alerts(store: Store | None = None) -> pd.DataFrame:

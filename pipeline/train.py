@@ -20,6 +20,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.linear_model import LogisticRegression
 
 from pipeline.corpora import Gold, Item, annotations_dir, gold_items, load_gold, section_items, synthetic_examples
+from pipeline.corrections import correction_examples
 from pipeline.features import text_features
 from pipeline.models import save_model
 from pipeline.normalize import strip_diacritics
@@ -77,9 +78,10 @@ def _label(g: Gold, task: str) -> str:
 
 
 def build_dataset(task: str, gold: list[tuple[Gold, Item]], synthetic: list[tuple[Gold, Item]],
-                  heldout: set[str]) -> Dataset:
+                  heldout: set[str], corrections: list[tuple[Gold, Item]] = ()) -> Dataset:  # type: ignore[assignment]
     """Rows for ``task`` (relevance, topic, signal); cross-validation runs on all
-    real gold items, with silver and synthetic rows added to every training fold."""
+    real gold items, with silver, synthetic and analysts' correction rows added to
+    every training fold (never to the evaluation)."""
     real = [(item.document, _label(g, task)) for g, item in gold]
     test = [(item.document, _label(g, task)) for g, item in gold if g.key in heldout]
     train = [(item.document, _label(g, task)) for g, item in gold if g.key not in heldout]
@@ -90,6 +92,7 @@ def build_dataset(task: str, gold: list[tuple[Gold, Item]], synthetic: list[tupl
                  for item, health in section_items() if item.key not in gold_keys]
     else:
         extra = [(item.document, _label(g, task)) for g, item in synthetic]
+    extra += [(item.document, _label(g, task)) for g, item in corrections]
     # Unaccented copies of the real training rows teach the models how posts are typed.
     plain = [(strip_diacritics(text), label) for text, label in train]
     xs, ys = zip(*(train + plain + extra))
@@ -190,10 +193,11 @@ def train_all(tasks: tuple[str, ...] = ("relevance", "topic", "signal"), cv: boo
     gold = load_gold()
     items = gold_items(gold)
     synthetic = synthetic_examples()
+    corrections = correction_examples()
     heldout = heldout_keys(gold)
     results = {}
     for task in tasks:
-        data = build_dataset(task, items, synthetic, heldout)
+        data = build_dataset(task, items, synthetic, heldout, corrections)
         log.info("%s: %d training rows, %d held-out", task, len(data.train_x), len(data.test_x))
         model = make_classifier().fit(data.train_x, data.train_y)
         metrics = evaluate_model(model, task, data.test_x, data.test_y)
@@ -201,7 +205,8 @@ def train_all(tasks: tuple[str, ...] = ("relevance", "topic", "signal"), cv: boo
             metrics["cross_validation"] = cross_validate(task, data)
         counts = Counter(data.train_y)
         metrics.update({"trained": day, "train_rows": len(data.train_x), "train_counts": dict(counts),
-                        "synthetic_rows": len(synthetic) if task != "relevance" else 0})
+                        "synthetic_rows": len(synthetic) if task != "relevance" else 0,
+                        "correction_rows": len(corrections)})
         rare = ", ".join(c for c, n in counts.most_common()[-3:])
         data_note = ("gold annotations plus section labels of vntc and tc201805 and patients' question "
                      "headlines of vihealthbert-faq" if task == "relevance" else

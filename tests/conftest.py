@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from crawlers.demo_news import load_news
 from crawlers.loopback import LoopbackSite
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -116,3 +118,23 @@ def test_config(tmp_path: Path) -> Path:
     (folder / "settings.toml").write_text((FIXTURES / "config" / "settings.toml").read_text(encoding="utf-8"),
                                           encoding="utf-8")
     return folder
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """Run ``duluan demo`` once into a fresh data folder."""
+    data = tmp_path_factory.mktemp("demo")
+    port = free_port()
+    env = duluan_env(f"sqlite:///{data / 'duluan.db'}", data)
+    result = run_duluan(["demo", "--port", str(port)], env, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    base = f"http://127.0.0.1:{port}"
+    events = {i["url"].replace("{{BASE}}", base): i.get("event") for i in load_news()}
+    yield {"data": data, "env": env, "stdout": result.stdout, "events": events, "port": port}

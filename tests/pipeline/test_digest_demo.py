@@ -3,34 +3,13 @@ and one digest per day; the demo's events must be flagged on the right days."""
 from __future__ import annotations
 
 import json
-import socket
 from collections import Counter
 from collections.abc import Iterator
 
 import pytest
 
-from crawlers.demo_news import load_news
 from pipeline.render import render_html, render_markdown
-from tests.conftest import duluan_env, run_duluan
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """Run ``duluan demo`` once into a fresh data folder."""
-    data = tmp_path_factory.mktemp("demo")
-    port = free_port()
-    env = duluan_env(f"sqlite:///{data / 'duluan.db'}", data)
-    result = run_duluan(["demo", "--port", str(port)], env, timeout=900)
-    assert result.returncode == 0, result.stderr[-3000:]
-    base = f"http://127.0.0.1:{port}"
-    events = {i["url"].replace("{{BASE}}", base): i.get("event") for i in load_news()}
-    yield {"data": data, "env": env, "stdout": result.stdout, "events": events, "port": port}
+from tests.conftest import free_port, run_duluan
 
 
 def digest(demo: dict, day: str) -> dict:
