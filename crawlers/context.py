@@ -3,24 +3,41 @@ canonical URLs already requested, and how problems are reported."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
 
 from pipeline.store import Store
 
+if TYPE_CHECKING:
+    from crawlers.frontier import SharedFrontier
+
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class CrawlContext:
-    """Shared state of one crawl run."""
+    """Shared state of one crawl run; with a ``frontier`` the run is one of
+    several workers, and only a ``seed`` worker requests the sources' URLs."""
 
     store: Store
     run_id: int | None = None
     refresh: bool = False
+    frontier: SharedFrontier | None = None
+    seed: bool = True
     requested: set[str] = field(default_factory=set)
+
+    def claim(self, keys: Iterable[str]) -> set[str]:
+        """Of these canonical URLs, those not requested yet by this run (or by
+        any worker sharing its frontier); they count as requested from now on."""
+        fresh = {key for key in keys if key not in self.requested}
+        if self.frontier is not None and fresh:
+            fresh = self.frontier.claim(fresh)
+        self.requested.update(fresh)
+        return fresh
 
     def problem(self, spider: Spider, reason: str, url: str | None, detail: str = "",
                 http_status: int | None = None, body: bytes | None = None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import Crawler, CrawlerProcess
 
@@ -19,6 +19,9 @@ from pipeline.records import Source
 from pipeline.schema import utcnow
 from pipeline.settings import get_settings
 from pipeline.store import Store
+
+if TYPE_CHECKING:
+    from crawlers.frontier import SharedFrontier
 
 log = logging.getLogger(__name__)
 SPIDERS: dict[str, type[SourceSpider]] = {
@@ -44,13 +47,23 @@ def due_sources(store: Store, sources: list[Source]) -> list[Source]:
 
 
 def run_crawl(store: Store, sources: list[Source], *, sources_file: str | None = None,
-              refresh: bool = False, extra_settings: dict[str, Any] | None = None) -> CrawlSummary:
-    """Crawl ``sources`` once, writing pages, documents and problems as they come."""
+              refresh: bool = False, extra_settings: dict[str, Any] | None = None,
+              frontier: SharedFrontier | None = None, seed: bool = True) -> CrawlSummary:
+    """Crawl ``sources`` once, writing pages, documents and problems as they come.
+
+    With a ``frontier`` this process is one of several workers sharing its queue;
+    a ``seed`` worker starts a new batch (clears the frontier, requests the
+    sources' URLs), the others take requests until the queue stays empty.
+    Each worker records its own crawl run, and the polls of the sources whose
+    feeds or listings it fetched.
+    """
     store.sync_sources(sources)
     run_id = store.start_run(sources_file)
-    ctx = CrawlContext(store=store, run_id=run_id, refresh=refresh)
+    ctx = CrawlContext(store=store, run_id=run_id, refresh=refresh, frontier=frontier, seed=seed)
     activate(ctx)
-    settings = scrapy_settings() | (extra_settings or {})
+    if frontier is not None and seed:
+        frontier.clear()
+    settings = scrapy_settings() | (frontier.scrapy_settings() if frontier else {}) | (extra_settings or {})
     process = CrawlerProcess(settings | {"LOG_INSTALL_ROOT_HANDLER": False})
     crawlers: list[tuple[Source, Crawler]] = []
     for source in sources:
@@ -70,7 +83,7 @@ def run_crawl(store: Store, sources: list[Source], *, sources_file: str | None =
         counters = {k.removeprefix("duluan/"): v for k, v in (crawler.stats.get_stats() or {}).items()
                     if k.startswith("duluan/") or k in ("downloader/request_count", "item_scraped_count")}
         totals.update({k: v for k, v in counters.items() if isinstance(v, int)})
-        if spider is None:
+        if spider is None or not spider.polled:
             continue
         interval = store.record_poll(source.id, seen=spider.seen, new=spider.new, error=spider.failed_listing,
                                      min_minutes=crawl.get("min_poll_minutes", 10),

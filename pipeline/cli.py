@@ -6,10 +6,14 @@ import logging
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline.settings import get_settings
+
+if TYPE_CHECKING:
+    from crawlers.frontier import SharedFrontier
 
 log = logging.getLogger("duluan")
 
@@ -46,8 +50,16 @@ def main(verbose: bool) -> None:
 @click.option("--refresh", is_flag=True, help="Fetch articles again even if already stored.")
 @click.option("--due", is_flag=True, help="Only sources whose adaptive poll time has come.")
 @click.option("--only", multiple=True, help="Only these source ids (repeatable).")
-def crawl(sources_file: Path | None, refresh: bool, due: bool, only: tuple[str, ...]) -> None:
-    """Fetch feeds, sitemaps, listings and posts into the store."""
+@click.option("--redis", "redis_url", envvar="DULUAN_REDIS_URL",
+              help="Run as one of several workers sharing a frontier in this Redis "
+                   "(e.g. redis://127.0.0.1:6379/0; default [crawl] redis_url).")
+@click.option("--redis-prefix", envvar="DULUAN_REDIS_PREFIX",
+              help="Key prefix of the shared frontier (default [crawl] redis_prefix, else duluan).")
+@click.option("--seed", is_flag=True, help="With --redis: start a new batch, enqueue the sources' URLs.")
+def crawl(sources_file: Path | None, refresh: bool, due: bool, only: tuple[str, ...],
+          redis_url: str | None, redis_prefix: str | None, seed: bool) -> None:
+    """Fetch feeds, sitemaps, listings and posts into the store; with --redis, as
+    one of N workers (one of them with --seed) that stop when the queue stays empty."""
     from crawlers.runner import due_sources, run_crawl
     from pipeline.sources import SourcesError, default_sources_file, load_sources
     from pipeline.store import Store
@@ -59,19 +71,44 @@ def crawl(sources_file: Path | None, refresh: bool, due: bool, only: tuple[str, 
         raise Failure(str(exc)) from exc
     if only:
         sources = [s for s in sources if s.id in only]
+    frontier = shared_frontier(redis_url, redis_prefix, seed)
     store = Store()
-    if due:
+    if due and (frontier is None or seed):  # a worker that does not seed serves every source's queue
         sources = due_sources(store, sources)
     if not sources:
         click.echo("nothing to crawl: no (due) sources")
         return
-    summary = run_crawl(store, sources, sources_file=str(path), refresh=refresh)
+    summary = run_crawl(store, sources, sources_file=str(path), refresh=refresh, frontier=frontier,
+                        seed=seed or frontier is None)
     report_crawl(summary.stats, summary.run_id)
     failed = [sid for sid, s in summary.stats["sources"].items() if s["error"]]
     if summary.status != "ok":
         raise Failure(f"crawl run {summary.run_id} {summary.status}")
     if failed and len(failed) == len(sources):
         raise Failure(f"every source failed ({', '.join(failed)}); see the problems table")
+
+
+def shared_frontier(url: str | None, prefix: str | None, seed: bool) -> SharedFrontier | None:
+    """The Redis frontier this worker shares (None: crawl alone); fails when Redis does not answer."""
+    crawl_settings = get_settings().section("crawl")
+    url = url or crawl_settings.get("redis_url")
+    if not url:
+        if seed:
+            raise Failure("--seed needs --redis URL (or DULUAN_REDIS_URL, [crawl] redis_url)")
+        return None
+    try:
+        from crawlers.frontier import SharedFrontier
+    except ImportError as exc:
+        raise Failure(f"--redis needs scrapy-redis: pip install 'duluan[scale]' ({exc})") from exc
+    from redis import RedisError
+
+    frontier = SharedFrontier(url, prefix or crawl_settings.get("redis_prefix", "duluan"),
+                              float(crawl_settings.get("redis_idle_seconds", 10)))
+    try:
+        frontier.ping()
+    except RedisError as exc:
+        raise Failure(f"cannot reach Redis at {url}: {exc}") from exc
+    return frontier
 
 
 def report_crawl(stats: dict, run_id: int) -> None:
@@ -451,12 +488,14 @@ def bench() -> None:
 @click.option("--pages", default=2000, show_default=True, help="Generated article pages to crawl.")
 @click.option("--concurrency", default=16, show_default=True, help="Concurrent requests.")
 @click.option("--scrapy-seconds", default=10, show_default=True, help="How long `scrapy bench` runs (0: skip).")
-def bench_crawl(pages: int, concurrency: int, scrapy_seconds: int) -> None:
+@click.option("--workers", default=1, show_default=True, help="With --redis: also crawl with this many workers.")
+@click.option("--redis", "redis_url", help="Redis URL: also crawl with one and --workers workers sharing it.")
+def bench_crawl(pages: int, concurrency: int, scrapy_seconds: int, workers: int, redis_url: str | None) -> None:
     """Crawl N generated pages from a loopback server; print pages/s and peak memory
-    beside `scrapy bench` on the same machine."""
+    beside `scrapy bench` on the same machine (and of 1 and N workers with --redis)."""
     from crawlers.bench import run_bench
 
-    click.echo(run_bench(pages, concurrency, scrapy_seconds).report())
+    click.echo(run_bench(pages, concurrency, scrapy_seconds, workers, redis_url).report())
 
 
 @bench.command("digest")

@@ -21,6 +21,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 PG_ADMIN_URL = os.environ.get("DULUAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("DULUAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -62,6 +63,31 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture
+def redis_prefix() -> Iterator[tuple[str, str]]:
+    """``(url, prefix)``: the Redis server and a key prefix of this test alone,
+    empty before and deleted after; skipped without a server unless CI=true."""
+    redis = pytest.importorskip("redis")
+    server = redis.Redis.from_url(REDIS_URL)
+    try:
+        server.ping()
+    except redis.RedisError as exc:
+        if IN_CI:
+            pytest.fail(f"CI=true but Redis at {REDIS_URL} does not answer: {exc}")
+        pytest.skip(f"Redis server not available at {REDIS_URL} (runs under CI=true)")
+    prefix = f"duluan-test-{uuid.uuid4().hex[:12]}"
+
+    def flush() -> None:
+        keys = list(server.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            server.delete(*keys)
+
+    flush()
+    yield REDIS_URL, prefix
+    flush()
+    server.close()
+
+
 def _status(code: int):  # noqa: ANN202
     def route(h: BaseHTTPRequestHandler) -> None:
         h.send_body(code, f"<html><body>Lỗi {code}</body></html>".encode(), "text/html; charset=utf-8")
@@ -71,6 +97,14 @@ def _status(code: int):  # noqa: ANN202
 def _redirect(to: str):  # noqa: ANN202
     def route(h: BaseHTTPRequestHandler) -> None:
         h.send_body(302, b"", None, {"Location": to})
+    return route
+
+
+def slow_file(delay: float):  # noqa: ANN201
+    """A route serving the requested file after ``delay`` seconds."""
+    def route(h: BaseHTTPRequestHandler) -> None:
+        time.sleep(delay)
+        h.send_file(h.path)
     return route
 
 

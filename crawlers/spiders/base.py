@@ -47,6 +47,7 @@ class SourceSpider(scrapy.Spider):
         self.seen = 0
         self.new = 0
         self.failed_listing: str | None = None
+        self.polled = False
 
     @property
     def ctx(self) -> CrawlContext:
@@ -54,17 +55,30 @@ class SourceSpider(scrapy.Spider):
         return context_for(self.crawler)
 
     async def start(self) -> Any:
-        """Request every URL of the source (feeds, sitemaps, listing pages, exports)."""
+        """Request every URL of the source (feeds, sitemaps, listing pages, exports);
+        a worker that does not seed the shared frontier only takes from its queue."""
+        if not self.ctx.seed:
+            return
         for url in self.source.urls:
-            yield self.listing_request(url)
+            yield self.listing_request(self.start_url(url))
+
+    def start_url(self, url: str) -> str:
+        """The URL to request for one of the source's URLs."""
+        return url
 
     def listing_request(self, url: str, **meta: Any) -> scrapy.Request:
         """A request for a feed/sitemap/listing URL; its failure marks the source unhealthy."""
-        return scrapy.Request(url, callback=self.parse, errback=self.listing_failed,
+        return scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed,
                               meta={"listing": True, **meta}, dont_filter=True)
+
+    def parse_listing(self, response: Response) -> Any:
+        """Note that this worker polled the source, then parse the listing."""
+        self.polled = True
+        return self.parse(response)
 
     def listing_failed(self, failure: Failure) -> None:
         """A feed, sitemap or listing could not be fetched."""
+        self.polled = True
         reason, status, detail = failure_reason(failure)
         self.failed_listing = f"{reason}: {detail}"
         self.ctx.problem(self, reason, first_url(failure.request), detail, http_status=status)
@@ -80,14 +94,14 @@ class SourceSpider(scrapy.Spider):
             by_canonical.setdefault(canonical_url(url), (url, hints))
         self.seen += len(by_canonical)
         known = set() if self.ctx.refresh else self.ctx.store.known_urls(by_canonical)
-        for key, (url, hints) in by_canonical.items():
-            if key in known:
-                continue
-            self.new += 1
-            if key in self.ctx.requested:
+        wanted = [key for key in by_canonical if key not in known]
+        self.new += len(wanted)
+        fresh = self.ctx.claim(wanted)
+        for key in wanted:
+            if key not in fresh:
                 self.crawler.stats.inc_value("duluan/duplicate_link")
                 continue
-            self.ctx.requested.add(key)
+            url, hints = by_canonical[key]
             # Duplicates are filtered by canonical URL above; Scrapy's own filter
             # would silently drop a redirect loop instead of reporting it.
             yield scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,

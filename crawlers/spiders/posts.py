@@ -29,12 +29,9 @@ class PostsSpider(SourceSpider):
     name = "posts"
     kind = "posts"
 
-    async def start(self) -> Any:
+    def start_url(self, url: str) -> str:
         """Local paths become file:// URLs; everything else is requested as is."""
-        for url in self.source.urls:
-            if "://" not in url:
-                url = Path(url).resolve().as_uri()
-            yield self.listing_request(url)
+        return url if "://" in url else Path(url).resolve().as_uri()
 
     def parse(self, response: Response) -> Iterator[Any]:
         """Keep the file or page bytes, then one item per post."""

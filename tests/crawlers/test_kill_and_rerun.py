@@ -14,22 +14,15 @@ from crawlers.loopback import LoopbackSite
 from crawlers.sitegen import generate_site
 from pipeline.schema import DocumentRow
 from pipeline.store import Store
-from tests.conftest import REPO, duluan_env, run_duluan
+from tests.conftest import REPO, duluan_env, run_duluan, slow_file
 
 N = 60
-
-
-def _slow_file(delay: float):  # noqa: ANN202
-    def route(h) -> None:  # noqa: ANN001
-        time.sleep(delay)
-        h.send_file(h.path)
-    return route
 
 
 def test_sigkill_then_rerun_loses_and_duplicates_nothing(db_url: str, tmp_path: Path, test_config: Path) -> None:
     site_dir = tmp_path / "site"
     paths = generate_site(site_dir, N)
-    routes = {p: _slow_file(0.4) for p in paths}
+    routes = {p: slow_file(0.4) for p in paths}
     with LoopbackSite(site_dir, routes) as site:
         sources = tmp_path / "sources.yaml"
         sources.write_text(f'sources:\n  - {{id: ban-tin, name: Bản tin, kind: rss, url: "{site.base_url}/rss.xml"}}\n',
