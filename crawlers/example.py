@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.files import write_text_atomic
+
 EXAMPLE_ROOT = Path(__file__).resolve().parent / "example_site"
 EXAMPLE_SITE = EXAMPLE_ROOT / "site"
 
@@ -14,10 +16,5 @@ def example_sources_file(base_url: str, folder: Path) -> Path:
 
 def write_sources_file(template: Path, base_url: str, folder: Path) -> Path:
     """Copy a sources template into ``folder`` with ``{{BASE}}`` set to ``base_url``; returns its path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / "sources.yaml"
     text = template.read_text(encoding="utf-8").replace("{{BASE}}", base_url)
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)
-    return target
+    return write_text_atomic(folder / "sources.yaml", text)

@@ -17,7 +17,7 @@ from pipeline.labels import LEVELS, level_rank
 from pipeline.mentions import Clock
 from pipeline.render import render_alert
 from pipeline.schema import AlertRow, utcnow
-from pipeline.settings import Settings
+from pipeline.settings import Settings, options_from
 from pipeline.store import Store
 
 log = logging.getLogger(__name__)
@@ -30,13 +30,6 @@ class AlertOptions:
 
     levels: tuple[str, ...] = ("do",)
     escalation_points: float = 15.0
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> AlertOptions:
-        """Read the alert levels and escalation margin."""
-        section = settings.section("alerts")
-        return cls(tuple(section.get("levels", cls.levels)),
-                   float(section.get("escalation_points", cls.escalation_points)))
 
 
 @dataclass
@@ -63,23 +56,18 @@ def _is_new_or_escalated(issue_key: str, level: str, heat: float, doc_ids: set[i
 
 
 def _send(subject: str, text: str, html: str, images: dict[str, bytes]) -> bool:
-    from pipeline.notify import NotifyError, SmtpSettings, build_message, send_message
+    from pipeline.notify import NotifyError, send_configured
 
-    smtp = SmtpSettings.from_env()
-    if smtp is None:
-        log.warning("e-mail not configured (DULUAN_SMTP_HOST unset): alert printed only")
-        return False
     try:
-        send_message(build_message(subject, text, html, smtp.sender, smtp.recipients, images), smtp)
+        return send_configured(subject, text, html, images) is not None
     except NotifyError as exc:
         log.error("alert not delivered: %s", exc)
         return False
-    return True
 
 
 def run_alerts(store: Store, settings: Settings, now: datetime | None = None) -> list[Alert]:
     """Look at the 24 hours before ``now``; send a notice for each issue newly at an alert level."""
-    options = AlertOptions.from_settings(settings)
+    options = options_from(AlertOptions, settings.section("alerts"))
     now = now or utcnow()
     clock = Clock.from_settings(settings)
     report = detect(store, settings, now)

@@ -13,18 +13,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from pipeline.corpora import Gold, Item, annotations_dir
+from pipeline.corpora import LEAD_CHARS, Gold, Item, annotations_dir
+from pipeline.files import write_text_atomic
 from pipeline.keywords import propose
+from pipeline.labels import SIGNALS, TOPICS
 from pipeline.schema import AnalysisRow, DocumentRow
 from pipeline.store import Store
 
 log = logging.getLogger(__name__)
-TOPIC_CODES = ("dich_benh", "kham_chua_benh", "an_toan_thuc_pham", "duoc_thiet_bi", "bao_hiem_y_te",
-               "dan_so_sinh_san", "nhan_luc_to_chuc", "quan_ly_tai_chinh", "kien_thuc_suc_khoe", "khong_lien_quan")
-SIGNAL_CODES = ("van_de_buc_xuc", "thong_tin_sai_lech", "dien_hinh_tien_tien", "thong_tin_chung")
 
 
 def corrections_file() -> Path:
@@ -42,7 +41,7 @@ def record_correction(store: Store, document_id: int, topic: str, signal: str, a
                       path: Path | None = None) -> dict:
     """Record the right labels of a stored document (a later correction of the same
     document replaces the earlier one); returns the record."""
-    if topic not in TOPIC_CODES or signal not in SIGNAL_CODES:
+    if topic not in TOPICS or signal not in SIGNALS:
         raise ValueError(f"unknown code: {topic} / {signal}")
     if topic == "khong_lien_quan" and signal != "thong_tin_chung":
         raise ValueError("a khong_lien_quan item always has signal thong_tin_chung")
@@ -54,10 +53,7 @@ def record_correction(store: Store, document_id: int, topic: str, signal: str, a
                   "annotator": annotator, "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     path = path or corrections_file()
     records = [r for r in _read(path) if r["url"] != record["url"]] + [record]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
     return record
 
 
@@ -90,23 +86,28 @@ def review_queue(store: Store | None = None, limit: int = 50) -> pd.DataFrame:
     """Predictions worth a human look: low confidence (relevance near 0.5, or no topic
     above 0.5) or disputed (the keyword rules propose another topic), least sure first."""
     store = store or Store()
-    with store.session() as s:
-        rows = s.execute(select(DocumentRow.id, DocumentRow.title, DocumentRow.text, DocumentRow.url,
-                                AnalysisRow.relevant, AnalysisRow.topic, AnalysisRow.signal, AnalysisRow.scores)
+    with store.session() as s:  # streamed: only title and lead leave the database
+        rows = s.execute(select(DocumentRow.id, DocumentRow.title, func.substr(DocumentRow.text, 1, LEAD_CHARS),
+                                DocumentRow.url, AnalysisRow.relevant, AnalysisRow.topic, AnalysisRow.signal,
+                                AnalysisRow.scores)
                          .join(AnalysisRow, AnalysisRow.document_id == DocumentRow.id)
-                         .where(AnalysisRow.skipped.is_(None))).all()
-    queue = []
-    for doc_id, title, text, url, relevant, topic, signal, scores in rows:
-        if not scores:
-            continue
-        top = max(scores["topic"].values())
-        keyword_topic, _ = propose(f"{title}\n{text[:600]}")
-        disputed = relevant and keyword_topic not in ("khong_lien_quan", topic)
-        certainty = min(abs(scores["relevance"] - 0.5) * 2, top)
-        if certainty < 0.5 or disputed:
-            queue.append({"id": doc_id, "title": title, "url": url, "relevant": relevant, "topic": topic,
-                          "signal": signal, "relevance": scores["relevance"], "topic_score": round(top, 3),
-                          "keyword_topic": keyword_topic, "disputed": disputed, "certainty": round(certainty, 3)})
+                         .where(AnalysisRow.skipped.is_(None)).execution_options(yield_per=5000))
+        queue = [row for row in map(_review_row, rows) if row is not None]
     queue.sort(key=lambda r: (r["certainty"], r["id"]))
     return pd.DataFrame(queue[:limit], columns=["id", "title", "url", "relevant", "topic", "signal", "relevance",
                                                 "topic_score", "keyword_topic", "disputed", "certainty"])
+
+
+def _review_row(row: tuple) -> dict | None:
+    """A review-queue entry for an analysed document, or None when it is sure and undisputed."""
+    doc_id, title, lead, url, relevant, topic, signal, scores = row
+    if scores:
+        top = max(scores["topic"].values())
+        keyword_topic, _ = propose(f"{title}\n{lead}")
+        disputed = relevant and keyword_topic not in ("khong_lien_quan", topic)
+        certainty = min(abs(scores["relevance"] - 0.5) * 2, top)
+        if certainty < 0.5 or disputed:
+            return {"id": doc_id, "title": title, "url": url, "relevant": relevant, "topic": topic,
+                    "signal": signal, "relevance": scores["relevance"], "topic_score": round(top, 3),
+                    "keyword_topic": keyword_topic, "disputed": disputed, "certainty": round(certainty, 3)}
+    return None

@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import frames
+from pipeline.files import temporary_beside
 from pipeline.store import Store
 
 WHAT = ("documents", "counts", "stories", "issues")
@@ -28,7 +29,7 @@ def write(frame: pd.DataFrame, path: Path) -> Path:
     """Write CSV (UTF-8 with BOM, so spreadsheet programs read Vietnamese) or Parquet,
     by the file's suffix, through a temporary file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = temporary_beside(path)
     frame = frame.copy()
     for column in frame.columns:  # lists (facilities) as text, for both formats
         if frame[column].map(lambda v: isinstance(v, list)).any():

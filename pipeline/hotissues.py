@@ -29,7 +29,7 @@ from pipeline.mentions import Clock, iter_mentions
 from pipeline.records import Issue, Mention, Story
 from pipeline.routing import load_routing
 from pipeline.schema import AnalysisRow, DocumentRow
-from pipeline.settings import Settings
+from pipeline.settings import Settings, options_from
 from pipeline.stories import StoryOptions, build_stories
 from pipeline.store import Store
 from pipeline.trends import Series, TrendOptions, ears, weekday_factors
@@ -41,33 +41,21 @@ DAY = timedelta(days=1)
 
 @dataclass(frozen=True)
 class HeatOptions:
-    """Weights, scales and level thresholds (``[heat]`` and ``[levels]`` in settings.toml)."""
+    """Weights, scales and level thresholds (``[heat]`` and ``[levels]`` in settings.toml;
+    read with :func:`pipeline.settings.options_from`)."""
 
     weights: dict[str, float] = field(default_factory=lambda: {
         "volume": 0.35, "excess": 0.15, "sources": 0.2, "signal": 0.2, "growth": 0.1})
-    volume_full: float = 10
-    ratio_full: float = 4
-    sources_full: float = 6
-    growth_full: float = 3
-    engagement_full: float = 10_000
-    engagement_points: float = 10
+    volume_full: float = 10.0
+    ratio_full: float = 4.0
+    sources_full: float = 6.0
+    growth_full: float = 3.0
+    engagement_full: float = 10_000.0
+    engagement_points: float = 10.0
     proximity: dict[str, float] = field(default_factory=lambda: {"local": 1.0, "unplaced": 0.6, "other": 0.4})
-    levels: dict[str, float] = field(default_factory=lambda: {"do": 70, "cam": 50, "vang": 30})
+    levels: dict[str, float] = field(default_factory=lambda: {"do": 70.0, "cam": 50.0, "vang": 30.0})
     min_documents: dict[str, int] = field(default_factory=lambda: {"do": 3, "cam": 2, "vang": 1})
     do_needs_alarm: bool = True
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> HeatOptions:
-        """Defaults overridden by settings.toml."""
-        heat, levels = settings.section("heat"), settings.section("levels")
-        base = cls()
-        scalars = {k: type(getattr(base, k))(v) for k, v in heat.items()
-                   if k in cls.__dataclass_fields__ and k not in ("weights", "proximity", "min_documents")}
-        return cls(weights=base.weights | dict(heat.get("weights", {})),
-                   proximity=base.proximity | dict(heat.get("proximity", {})),
-                   min_documents=base.min_documents | dict(heat.get("min_documents", {})),
-                   levels=base.levels | {k: float(v) for k, v in levels.items() if k in LEVEL_ORDER},
-                   **scalars)
 
 
 @dataclass
@@ -87,11 +75,10 @@ class Detector:
     """Scores the stories of one window; ``bin`` 0 is the oldest day, -1 the last 24 hours."""
 
     def __init__(self, store: Store, settings: Settings, end: datetime) -> None:
-        self.settings = settings
         self.province = settings.province
-        self.trend = TrendOptions.from_section(settings.section("trends"))
-        self.heat = HeatOptions.from_settings(settings)
-        self.story_options = StoryOptions.from_section(settings.section("stories"))
+        self.trend = options_from(TrendOptions, settings.section("trends"))
+        self.heat = options_from(HeatOptions, settings.section("heat") | {"levels": settings.section("levels")})
+        self.story_options = options_from(StoryOptions, settings.section("stories"))
         self.clock = Clock.from_settings(settings)
         self.end = end
         self.n_bins = self.trend.history_days + self.trend.baseline_days
@@ -116,6 +103,10 @@ class Detector:
         """Index of the day bin holding ``moment``."""
         return self.n_bins - 1 - int((self.end - moment) // DAY)
 
+    def in_bin(self, story: Story, b: int) -> list[Mention]:
+        """The story's documents published in bin ``b``."""
+        return [m for m in story.mentions if self.bin_of(m.published_at) == b]
+
     def series(self, topic: str, province: str | None) -> Series:
         """EARS-t series of a topic × province (province None: nationwide/unplaced)."""
         key = (topic, province or NATIONWIDE)
@@ -132,8 +123,8 @@ class Detector:
     def score(self, story: Story, b: int) -> tuple[float, str | None, dict[str, float]]:
         """(heat, level, components) of a story as of the end of bin ``b``."""
         h = self.heat
-        now = [m for m in story.mentions if self.bin_of(m.published_at) == b]
-        before = sum(self.bin_of(m.published_at) == b - 1 for m in story.mentions)
+        now = self.in_bin(story, b)
+        before = len(self.in_bin(story, b - 1))
         if not now:
             return 0.0, None, {}
         series = self.series(story.topic, story.province)
@@ -166,16 +157,18 @@ class Detector:
         series = self.series(story.topic, story.province)
         window = range(last - self.trend.baseline_days + 1, last + 1)
         route = load_routing().route(story.topic, story.signal, level)
-        now = [m for m in story.mentions if self.bin_of(m.published_at) == last]
+        now = self.in_bin(story, last)
+        now_ids = {m.id for m in now}
         return Issue(
             key=story.id, title=story.title, level=level, heat=round(heat, 1), topic=story.topic,
             signal=story.signal, province=story.province, why=self.why(story, now, parts),
             lead_agency=route.lead, support_agency=route.support, actions=route.actions,
             components={k: round(v, 3) for k, v in parts.items()},
-            daily=[sum(self.bin_of(m.published_at) == b for m in story.mentions) for b in window],
+            daily=[len(self.in_bin(story, b)) for b in window],
             baseline=[round(series.upper[b], 2) for b in window], series=[series.counts[b] for b in window],
-            history=[self.score(story, b)[1] for b in window],
-            mentions=sorted(now, key=_importance, reverse=True) + [m for m in reversed(story.mentions) if m not in now])
+            history=[self.score(story, b)[1] for b in window[:-1]] + [level],
+            mentions=sorted(now, key=_importance, reverse=True)
+            + [m for m in reversed(story.mentions) if m.id not in now_ids])
 
     def why(self, story: Story, now: list[Mention], parts: dict[str, float]) -> str:
         """One plain-Vietnamese sentence saying why, e.g. "12 bài từ 7 nguồn trong 24 giờ, gấp 4 lần mức thường; …"."""

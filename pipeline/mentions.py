@@ -90,8 +90,3 @@ def iter_mentions(store: Store, start: datetime, end: datetime, with_text: bool 
                           province=(provinces or [None])[0] or source_province,
                           facilities=list(facilities or []), engagement=_engagement(extra), minhash=blob)
 
-
-def source_names(store: Store) -> dict[str, str]:
-    """Source ids to their names."""
-    with store.session() as s:
-        return dict(s.execute(select(SourceRow.id, SourceRow.name)).all())

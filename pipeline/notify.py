@@ -130,6 +130,18 @@ def send_message(msg: EmailMessage, settings: SmtpSettings) -> None:
              where)
 
 
+def send_configured(subject: str, text: str, html: str, images: Mapping[str, bytes] | None = None) -> list[str] | None:
+    """Build and send a message with the settings of the environment; returns the
+    recipients, or None (logged) when e-mail is not configured. Raises
+    :class:`NotifyError` when sending fails."""
+    settings = SmtpSettings.from_env()
+    if settings is None:
+        log.info("e-mail not configured (DULUAN_SMTP_HOST unset): %r not sent", subject)
+        return None
+    send_message(build_message(subject, text, html, settings.sender, settings.recipients, images), settings)
+    return list(settings.recipients)
+
+
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     """An open SMTP session, encrypted as the settings say."""
     if settings.security == "ssl":

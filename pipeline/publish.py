@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from pipeline.digest import build_digest, digest_json
-from pipeline.render import chart_images, render_html, render_markdown, write_outputs
+from pipeline.render import chart_images, digest_title, render_html, render_markdown, write_outputs
 from pipeline.schema import DeliveryRow
 from pipeline.settings import Settings
 from pipeline.store import Store
@@ -46,17 +46,12 @@ def mark_delivered(store: Store, key: str, detail: str) -> None:
 def email_digest(doc: dict[str, Any]) -> str | None:
     """E-mail a digest (HTML with inline charts, plain-text Markdown); returns the
     recipients, or None when e-mail is not configured."""
-    from pipeline.notify import SmtpSettings, build_message, send_message
+    from pipeline.notify import send_configured
 
-    smtp = SmtpSettings.from_env()
-    if smtp is None:
-        log.info("e-mail not configured (DULUAN_SMTP_HOST unset): digest %s not sent", doc["date"])
-        return None
     images = chart_images(doc)
     html = render_html(doc, {key: f"cid:{key}" for key in images})
-    subject = render_markdown(doc).splitlines()[0].lstrip("# ").strip()
-    send_message(build_message(subject, render_markdown(doc), html, smtp.sender, smtp.recipients, images), smtp)
-    return ", ".join(smtp.recipients)
+    recipients = send_configured(digest_title(doc), render_markdown(doc), html, images)
+    return ", ".join(recipients) if recipients else None
 
 
 def publish_digest(store: Store, settings: Settings, day: date, period: str = "day") -> dict[str, Path]:

@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from pipeline.charts import trend_png
+from pipeline.files import write_text_atomic
 from pipeline.labels import LEVELS, SIGNALS, TOPICS, vi_number
 
 SOURCE_STATUS = {"ok": "hoạt động", "silent": "im lặng 3 ngày", "problems": "có lỗi khi thu thập"}
@@ -49,9 +50,14 @@ def chart_images(doc: dict[str, Any]) -> dict[str, bytes]:
     return {i["key"]: trend_png(i["trend"]) for i in doc["issues"] if i.get("trend")}
 
 
+def digest_title(doc: dict[str, Any]) -> str:
+    """"Bản tin dư luận y tế ngày 23/11/2026" (or the weekly / monthly title)."""
+    return _TITLES[doc["period"]].format(d=_vn_date(doc["date"]))
+
+
 def _context(doc: dict[str, Any], charts: dict[str, str]) -> dict[str, Any]:
     start, end = (datetime.fromisoformat(doc["window"][k]) for k in ("start", "end"))
-    return {"title": _TITLES[doc["period"]].format(d=_vn_date(doc["date"])), "subtitle": _SUBTITLES[doc["period"]],
+    return {"title": digest_title(doc), "subtitle": _SUBTITLES[doc["period"]],
             "province": doc["province"], "period": doc["period"], "issues": doc["issues"], "h": doc["headline"],
             "sections": doc, "charts": charts, "levels": LEVELS, "topics": TOPICS, "signals": SIGNALS,
             "source_status": SOURCE_STATUS,
@@ -86,12 +92,6 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 def write_outputs(doc: dict[str, Any], folder: Path) -> dict[str, Path]:
     """Write ``digest.{json,md,html}`` (``digest-week.*`` / ``digest-month.*`` for
     summaries) into ``folder``; returns the paths by format."""
@@ -103,5 +103,5 @@ def write_outputs(doc: dict[str, Any], folder: Path) -> dict[str, Path]:
     paths = {}
     for fmt, text in outputs.items():
         paths[fmt] = folder / f"{stem}.{fmt}"
-        _write_atomic(paths[fmt], text)
+        write_text_atomic(paths[fmt], text)
     return paths

@@ -1,12 +1,15 @@
 """Settings: committed defaults in ``config/settings.toml``, overrides from the environment."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,6 +59,25 @@ class Settings:
         dep = self.raw["deployment"]
         contact = os.environ.get("DULUAN_CONTACT") or dep.get("contact", "")
         return f"{dep.get('name', 'duluan')}/0.1 (+mailto:{contact}; health news monitoring)"
+
+
+def options_from(cls: type[T], section: dict[str, Any]) -> T:
+    """An options dataclass from a settings table: each field given is coerced to the
+    type of its default; a dict field is merged into its default (known keys only).
+
+    >>> options_from(TrendOptions, {"alpha": 0.05})  # doctest: +SKIP
+    """
+    base = cls()
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name not in section:
+            continue
+        default, given = getattr(base, f.name), section[f.name]
+        if isinstance(default, dict):
+            values[f.name] = default | {k: type(default[k])(v) for k, v in dict(given).items() if k in default}
+        else:
+            values[f.name] = type(default)(given)
+    return dataclasses.replace(base, **values)  # type: ignore[type-var]
 
 
 def load_settings(path: Path | None = None) -> Settings:

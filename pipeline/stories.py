@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
-from datasketch import MinHashLSH
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from pipeline.dedup import NUM_PERM, THRESHOLD, from_bytes
+from pipeline.dedup import DuplicateIndex, from_bytes
 from pipeline.normalize import expand_abbreviations, strip_diacritics
 from pipeline.records import Mention, Story
 from pipeline.store import sha1
@@ -40,25 +39,15 @@ class StoryOptions:
     similarity: float = 0.15
     gap_days: float = 3.0
 
-    @classmethod
-    def from_section(cls, section: dict) -> StoryOptions:
-        """Read ``similarity`` and ``gap_days``."""
-        return cls(float(section.get("similarity", cls.similarity)), float(section.get("gap_days", cls.gap_days)))
-
 
 def _copies_of(mentions: list[Mention]) -> dict[int, int]:
-    """Index of each near-duplicate → index of its earliest original."""
-    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    """Index of each near-duplicate → index of the original of its group (the
+    groups of :class:`pipeline.dedup.DuplicateIndex`, numbered by position)."""
+    index = DuplicateIndex()
     original: dict[int, int] = {}
     for i, m in enumerate(mentions):
-        if m.minhash is None:
-            continue
-        sig = from_bytes(m.minhash)
-        matches = [int(k) for k in lsh.query(sig)]
-        if matches:
-            first = min(matches)
-            original[i] = original.get(first, first)
-        lsh.insert(str(i), sig)
+        if m.minhash is not None and (group := index.add(i, from_bytes(m.minhash))) != i:
+            original[i] = group
     return original
 
 

@@ -35,11 +35,6 @@ class TrendOptions:
     min_count: int = 3
     history_days: int = 28
 
-    @classmethod
-    def from_section(cls, section: dict) -> TrendOptions:
-        """Read the fields of this class from a settings table."""
-        return cls(**{k: type(getattr(cls, k))(v) for k, v in section.items() if k in cls.__dataclass_fields__})
-
 
 @dataclass
 class Series:
