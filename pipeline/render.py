@@ -9,12 +9,14 @@ from functools import lru_cache
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from pipeline.charts import trend_png
 from pipeline.files import write_text_atomic
 from pipeline.labels import LEVELS, SIGNALS, TOPICS, vi_number
+from pipeline.settings import get_settings
 
 SOURCE_STATUS = {"ok": "hoạt động", "silent": "im lặng 3 ngày", "problems": "có lỗi khi thu thập"}
 _TITLES = {"day": "Bản tin dư luận y tế ngày {d}", "week": "Tổng hợp dư luận y tế 7 ngày đến {d}",
@@ -61,13 +63,12 @@ def _context(doc: dict[str, Any], charts: dict[str, str]) -> dict[str, Any]:
             "province": doc["province"], "period": doc["period"], "issues": doc["issues"], "h": doc["headline"],
             "sections": doc, "charts": charts, "levels": LEVELS, "topics": TOPICS, "signals": SIGNALS,
             "source_status": SOURCE_STATUS,
-            "window_text": f"{_local(start, doc)} đến {_local(end, doc)}"}
+            "window_text": f"{_local(start)} đến {_local(end)}"}
 
 
-def _local(moment: datetime, doc: dict[str, Any]) -> str:
-    tz = datetime.fromisoformat(doc["issues"][0]["documents"][0]["published_at"]).tzinfo \
-        if doc["issues"] and doc["issues"][0]["documents"] else None
-    return moment.astimezone(tz).strftime("%H:%M %d/%m/%Y")
+def _local(moment: datetime) -> str:
+    """A window bound in the deployment's time zone, e.g. "07:00 16/11/2026"."""
+    return moment.astimezone(ZoneInfo(get_settings().timezone)).strftime("%H:%M %d/%m/%Y")
 
 
 def render_html(doc: dict[str, Any], charts: dict[str, str]) -> str:

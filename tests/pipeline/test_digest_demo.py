@@ -182,3 +182,9 @@ def test_digest_is_emailed_once(smtp: tuple[Inbox, dict]) -> None:
     html = message.get_body(("html",)).get_content()
     assert "cid:" in html and "Vấn đề nóng" in html
     assert any(part.get_content_type() == "image/png" for part in message.walk())
+
+
+def test_window_is_shown_in_vietnam_time_even_without_issues(demo: dict) -> None:
+    doc = digest(demo, "2026-11-17")
+    doc["issues"] = []
+    assert "07:00 16/11/2026 đến 07:00 17/11/2026" in render_markdown(doc)
