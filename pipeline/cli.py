@@ -12,8 +12,9 @@ import click
 
 from pipeline.settings import get_settings
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported lazily at run time, so that `duluan classify` starts fast
     from crawlers.frontier import SharedFrontier
+    from pipeline.store import Store
 
 log = logging.getLogger("duluan")
 
@@ -160,7 +161,7 @@ def demo(port: int | None) -> None:
     click.echo(f"latest digest: {latest}")
 
 
-def published_days(store: object) -> tuple[date, date]:
+def published_days(store: Store) -> tuple[date, date]:
     """First and last digest day that has documents in the store."""
     from sqlalchemy import func, select
 
@@ -168,14 +169,14 @@ def published_days(store: object) -> tuple[date, date]:
     from pipeline.schema import DocumentRow
 
     clock = Clock.from_settings(get_settings())
-    with store.session() as s:  # type: ignore[attr-defined]
+    with store.session() as s:
         first, last = s.execute(select(func.min(DocumentRow.published_at), func.max(DocumentRow.published_at))).one()
     if first is None:
         raise Failure("the store holds no dated documents")
     return clock.day_of(first), clock.day_of(last)
 
 
-def write_digests(store: object, first: date, last: date, period: str = "day") -> Path:
+def write_digests(store: Store, first: date, last: date, period: str = "day") -> Path:
     """Write the digests of every day from ``first`` to ``last``; returns the last HTML path."""
     from pipeline.publish import write_digest
 
@@ -184,7 +185,7 @@ def write_digests(store: object, first: date, last: date, period: str = "day") -
     paths: dict[str, Path] = {}
     with click.progressbar(days, label=f"digest ({period})", file=sys.stderr) as bar:
         for day in bar:
-            _, paths = write_digest(store, settings, day, period)  # type: ignore[arg-type]
+            _, paths = write_digest(store, settings, day, period)
     return paths["html"]
 
 
@@ -332,9 +333,7 @@ def combined_relevance() -> str:
     """Held-out F1 of ``Prediction.relevant`` (the decision ``process`` and ``classify`` use)."""
     from sklearn.metrics import f1_score
 
-    from pipeline.classify import Classifier
     from pipeline.corpora import gold_items, load_gold
-    from pipeline.normalize import strip_diacritics
     from pipeline.train import IRRELEVANT, heldout_keys
 
     gold = load_gold()
@@ -344,30 +343,33 @@ def combined_relevance() -> str:
     except OSError as exc:
         raise Failure(f"../shared/data not readable: {exc}") from exc
     truth = [g.topic != IRRELEVANT for g, _ in pairs]
-    texts = [f"{item.title}\n{item.text}" for _, item in pairs]
-    clf = Classifier()
-    plain = f1_score(truth, [p.relevant for p in clf.predict(texts)])
-    stripped = f1_score(truth, [p.relevant for p in clf.predict([strip_diacritics(t) for t in texts])])
-    return (f"relevance as classify decides ({len(texts)} held-out): F1 {plain:.3f}, "
+    plain, stripped = (f1_score(truth, kept) for kept in relevant_both_ways([item for _, item in pairs]))
+    return (f"relevance as classify decides ({len(pairs)} held-out): F1 {plain:.3f}, "
             f"without diacritics {stripped:.3f}")
+
+
+def relevant_both_ways(items: list) -> tuple[list[bool], list[bool]]:
+    """``Prediction.relevant`` of corpus items as written and with diacritics stripped."""
+    from pipeline.classify import Classifier
+    from pipeline.normalize import strip_diacritics
+
+    texts = [f"{item.title}\n{item.text}" for item in items]
+    clf = Classifier()
+    return ([p.relevant for p in clf.predict(texts)],
+            [p.relevant for p in clf.predict([strip_diacritics(t) for t in texts])])
 
 
 def informal_recall(n: int) -> str:
     """Share of real patients' questions (all about health) the relevance model keeps,
     as written and with diacritics stripped."""
-    from pipeline.classify import Classifier
     from pipeline.corpora import read_item
-    from pipeline.normalize import strip_diacritics
 
     try:
         items = [read_item(f"vihealthbert-faq/test/test.txt.src:{i}") for i in range(1, n + 1)]
     except OSError as exc:
         raise Failure(f"vihealthbert-faq not readable: {exc}") from exc
-    clf = Classifier()
-    texts = [f"{item.title}\n{item.text}" for item in items]
-    kept = sum(p.relevant for p in clf.predict(texts)) / len(texts)
-    kept_plain = sum(p.relevant for p in clf.predict([strip_diacritics(t) for t in texts])) / len(texts)
-    return (f"patients' questions kept as health ({len(texts)}, vihealthbert-faq test): {kept:.1%}, "
+    kept, kept_plain = (sum(flags) / len(items) for flags in relevant_both_ways(items))
+    return (f"patients' questions kept as health ({len(items)}, vihealthbert-faq test): {kept:.1%}, "
             f"without diacritics {kept_plain:.1%}")
 
 
