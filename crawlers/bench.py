@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 
 from crawlers.loopback import LoopbackSite
 from crawlers.sitegen import generate_site
-from pipeline.schema import CrawlRunRow, DocumentRow, RawPageRow
-from pipeline.store import Store
+from pipeline.store.schema import CrawlRunRow, DocumentRow, RawPageRow
+from pipeline.store.store import Store
 
 _BENCH_SETTINGS = """[deployment]
 name = "duluan-bench"

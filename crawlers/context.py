@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from scrapy import Spider
 from scrapy.crawler import Crawler
 
-from pipeline.store import Store
+from pipeline.store.store import Store
 
 if TYPE_CHECKING:
     from crawlers.frontier import SharedFrontier

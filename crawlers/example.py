@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.files import write_text_atomic
+from pipeline.common.files import write_text_atomic
 
 EXAMPLE_ROOT = Path(__file__).resolve().parent / "example_site"
 EXAMPLE_SITE = EXAMPLE_ROOT / "site"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.records import Document, RawPage
+from pipeline.store.records import Document, RawPage
 
 PageItem = RawPage
 

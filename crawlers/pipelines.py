@@ -9,11 +9,11 @@ from scrapy.crawler import Crawler
 
 from crawlers.context import context_for
 from crawlers.items import PostItem
-from pipeline.decode import DecodeError, decode_bytes
-from pipeline.extract import MIN_TEXT_CHARS, extract_article
-from pipeline.records import Document, RawPage
-from pipeline.store import content_sha1
-from pipeline.urls import canonical_url
+from pipeline.parse.decode import DecodeError, decode_bytes
+from pipeline.parse.extract import MIN_TEXT_CHARS, extract_article
+from pipeline.store.records import Document, RawPage
+from pipeline.store.store import content_sha1
+from pipeline.parse.urls import canonical_url
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from crawlers.spiders.listing import ListingSpider
 from crawlers.spiders.posts import PostsSpider
 from crawlers.spiders.rss import RssSpider
 from crawlers.spiders.sitemap import SitemapSpider
-from pipeline.records import Source
-from pipeline.schema import utcnow
-from pipeline.settings import get_settings
-from pipeline.store import Store
+from pipeline.store.records import Source
+from pipeline.store.schema import utcnow
+from pipeline.common.settings import get_settings
+from pipeline.store.store import Store
 
 if TYPE_CHECKING:
     from crawlers.frontier import SharedFrontier

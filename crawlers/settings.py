@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.settings import Settings, get_settings
+from pipeline.common.settings import Settings, get_settings
 
 
 def scrapy_settings(settings: Settings | None = None) -> dict[str, Any]:

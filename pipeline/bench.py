@@ -8,12 +8,12 @@ import resource
 import time
 from dataclasses import dataclass
 
-from pipeline.classify import Classifier
-from pipeline.corpora import read_item, shared_data_dir, synthetic_examples
-from pipeline.dedup import DuplicateIndex
-from pipeline.process import analyse_batch
-from pipeline.schema import DocumentRow
-from pipeline.tokenize import segment
+from pipeline.understand.classify import Classifier
+from pipeline.understand.corpora import read_item, shared_data_dir, synthetic_examples
+from pipeline.understand.dedup import DuplicateIndex
+from pipeline.understand.process import analyse_batch
+from pipeline.store.schema import DocumentRow
+from pipeline.understand.tokenize import segment
 
 
 @dataclass

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from pipeline.labels import SIGNALS, TOPICS
-from pipeline.schema import AnalysisRow, DocumentRow, SourceRow
-from pipeline.store import Store
+from pipeline.common.labels import SIGNALS, TOPICS
+from pipeline.store.schema import AnalysisRow, DocumentRow, SourceRow
+from pipeline.store.store import Store
 
 PROVINCES = ["Quảng Ngãi", "Hà Nội", "Hồ Chí Minh", "Đồng Nai", "Gia Lai", "Nghệ An", "Cần Thơ", None]
 _CHUNK = 20_000

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.settings import get_settings
+from pipeline.common.settings import get_settings
 
 if TYPE_CHECKING:  # imported lazily at run time, so that `duluan classify` starts fast
     from crawlers.frontier import SharedFrontier
-    from pipeline.store import Store
+    from pipeline.store.store import Store
 
 log = logging.getLogger("duluan")
 
@@ -62,8 +62,8 @@ def crawl(sources_file: Path | None, refresh: bool, due: bool, only: tuple[str, 
     """Fetch feeds, sitemaps, listings and posts into the store; with --redis, as
     one of N workers (one of them with --seed) that stop when the queue stays empty."""
     from crawlers.runner import due_sources, run_crawl
-    from pipeline.sources import SourcesError, default_sources_file, load_sources
-    from pipeline.store import Store
+    from pipeline.store.sources import SourcesError, default_sources_file, load_sources
+    from pipeline.store.store import Store
 
     path = sources_file or default_sources_file()
     try:
@@ -136,9 +136,9 @@ def demo(port: int | None) -> None:
     from crawlers.demo_news import demo_sources_file, render_site
     from crawlers.loopback import LoopbackSite
     from crawlers.runner import run_crawl
-    from pipeline.process import process_pending
-    from pipeline.sources import load_sources
-    from pipeline.store import Store
+    from pipeline.understand.process import process_pending
+    from pipeline.store.sources import load_sources
+    from pipeline.store.store import Store
 
     settings = get_settings()
     port = port or int(settings.section("demo").get("port", 8642))
@@ -165,8 +165,8 @@ def published_days(store: Store) -> tuple[date, date]:
     """First and last digest day that has documents in the store."""
     from sqlalchemy import func, select
 
-    from pipeline.mentions import Clock
-    from pipeline.schema import DocumentRow
+    from pipeline.detect.mentions import Clock
+    from pipeline.store.schema import DocumentRow
 
     clock = Clock.from_settings(get_settings())
     with store.session() as s:
@@ -178,7 +178,7 @@ def published_days(store: Store) -> tuple[date, date]:
 
 def write_digests(store: Store, first: date, last: date, period: str = "day") -> Path:
     """Write the digests of every day from ``first`` to ``last``; returns the last HTML path."""
-    from pipeline.publish import write_digest
+    from pipeline.report.publish import write_digest
 
     settings = get_settings()
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
@@ -207,9 +207,9 @@ def parse_day(value: str | None) -> date | None:
 @click.option("--send", is_flag=True, help="Also e-mail it (once per digest; DULUAN_SMTP_* settings).")
 def digest(day: str | None, until: str | None, period: str, send: bool) -> None:
     """Write the digest (HTML, Markdown, JSON) to data/digests/DATE/."""
-    from pipeline.mentions import Clock
-    from pipeline.publish import publish_digest, write_digest
-    from pipeline.store import Store
+    from pipeline.detect.mentions import Clock
+    from pipeline.report.publish import publish_digest, write_digest
+    from pipeline.store.store import Store
 
     settings = get_settings()
     store = Store()
@@ -223,7 +223,7 @@ def digest(day: str | None, until: str | None, period: str, send: bool) -> None:
     if not send:
         paths = write_digest(store, settings, first, period)[1]
     else:
-        from pipeline.notify import NotifyError
+        from pipeline.report.notify import NotifyError
 
         try:
             paths = publish_digest(store, settings, first, period)
@@ -240,8 +240,8 @@ def alert(now_text: str | None) -> None:
     and was not announced before (or escalated since)."""
     from datetime import datetime, timezone
 
-    from pipeline.alerts import run_alerts
-    from pipeline.store import Store
+    from pipeline.report.alerts import run_alerts
+    from pipeline.store.store import Store
 
     try:
         now = datetime.fromisoformat(now_text) if now_text else None
@@ -259,8 +259,8 @@ def alert(now_text: str | None) -> None:
 @click.option("--batch-size", default=200, show_default=True, help="Documents per committed batch.")
 def process(batch_size: int) -> None:
     """Analyse new and changed documents: relevance, topic, signal, places, duplicates."""
-    from pipeline.process import pending_count, process_pending
-    from pipeline.store import Store
+    from pipeline.understand.process import pending_count, process_pending
+    from pipeline.store.store import Store
 
     store = Store()
     total = pending_count(store)
@@ -279,8 +279,8 @@ def process(batch_size: int) -> None:
 @click.option("--no-cv", is_flag=True, help="Skip 5-fold cross-validation (faster).")
 def train(tasks: tuple[str, ...], no_cv: bool) -> None:
     """Rebuild the models from ../shared/data and the gold annotations."""
-    from pipeline.corpora import shared_data_dir
-    from pipeline.train import train_all
+    from pipeline.understand.corpora import shared_data_dir
+    from pipeline.understand.train import train_all
 
     if not shared_data_dir().exists():
         raise Failure(f"training data not found at {shared_data_dir()} (set DULUAN_SHARED_DATA)")
@@ -309,7 +309,7 @@ def summary_line(task: str, metrics: dict) -> str:
               "(relevance model or topic model says health), with and without diacritics.")
 def evaluate(detail: bool, keywords: bool, informal: int, combined: bool) -> None:
     """Print the committed models' metrics."""
-    from pipeline.models import MODEL_NAMES, load_metrics, model_dir
+    from pipeline.understand.models import MODEL_NAMES, load_metrics, model_dir
 
     if combined:
         click.echo(combined_relevance())
@@ -333,8 +333,8 @@ def combined_relevance() -> str:
     """Held-out F1 of ``Prediction.relevant`` (the decision ``process`` and ``classify`` use)."""
     from sklearn.metrics import f1_score
 
-    from pipeline.corpora import gold_items, load_gold
-    from pipeline.train import IRRELEVANT, heldout_keys
+    from pipeline.understand.corpora import gold_items, load_gold
+    from pipeline.understand.train import IRRELEVANT, heldout_keys
 
     gold = load_gold()
     held = heldout_keys(gold)
@@ -350,8 +350,8 @@ def combined_relevance() -> str:
 
 def relevant_both_ways(items: list) -> tuple[list[bool], list[bool]]:
     """``Prediction.relevant`` of corpus items as written and with diacritics stripped."""
-    from pipeline.classify import Classifier
-    from pipeline.normalize import strip_diacritics
+    from pipeline.understand.classify import Classifier
+    from pipeline.understand.normalize import strip_diacritics
 
     texts = [f"{item.title}\n{item.text}" for item in items]
     clf = Classifier()
@@ -362,7 +362,7 @@ def relevant_both_ways(items: list) -> tuple[list[bool], list[bool]]:
 def informal_recall(n: int) -> str:
     """Share of real patients' questions (all about health) the relevance model keeps,
     as written and with diacritics stripped."""
-    from pipeline.corpora import read_item
+    from pipeline.understand.corpora import read_item
 
     try:
         items = [read_item(f"vihealthbert-faq/test/test.txt.src:{i}") for i in range(1, n + 1)]
@@ -375,8 +375,8 @@ def informal_recall(n: int) -> str:
 
 def keyword_disagreement() -> str:
     """One line: share of gold items whose keyword-rule labels differ from the gold."""
-    from pipeline.corpora import gold_items, load_gold
-    from pipeline.keywords import propose
+    from pipeline.understand.corpora import gold_items, load_gold
+    from pipeline.understand.keywords import propose
 
     items = gold_items(load_gold())
     if not items:
@@ -395,9 +395,9 @@ def classify(jsonl: bool, batch_size: int) -> None:
     """Classify JSON lines from stdin; one JSON line out per line in, in order."""
     import json
 
-    from pipeline.classify import Classifier
-    from pipeline.geotag import tag_places
-    from pipeline.normalize import normalize_text
+    from pipeline.understand.classify import Classifier
+    from pipeline.understand.geotag import tag_places
+    from pipeline.understand.normalize import normalize_text
 
     try:
         clf = Classifier()
@@ -442,9 +442,9 @@ def classify(jsonl: bool, batch_size: int) -> None:
 @click.option("--days", type=int, help="Keep raw pages this many days (default [retention] raw_pages_days).")
 def prune(days: int | None) -> None:
     """Delete raw page bytes older than the retention period; documents and analyses stay."""
-    from pipeline.retention import prune as prune_store
-    from pipeline.retention import raw_pages_days
-    from pipeline.store import Store
+    from pipeline.store.retention import prune as prune_store
+    from pipeline.store.retention import raw_pages_days
+    from pipeline.store.store import Store
 
     days = days if days is not None else raw_pages_days(get_settings())
     if days < 1:
@@ -461,7 +461,7 @@ def prune(days: int | None) -> None:
 def export(what: str, path: Path, start: str | None, end: str | None) -> None:
     """Write documents, daily counts, stories or issues to PATH (.csv or .parquet)."""
     from pipeline.export import table, write
-    from pipeline.store import Store
+    from pipeline.store.store import Store
 
     if path.suffix not in (".csv", ".parquet"):
         raise Failure(f"{path.name}: use a .csv or .parquet file name")

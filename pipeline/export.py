@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import frames
-from pipeline.files import temporary_beside
-from pipeline.store import Store
+from pipeline.common.files import temporary_beside
+from pipeline.store.store import Store
 
 WHAT = ("documents", "counts", "stories", "issues")
 

@@ -15,12 +15,12 @@ from datetime import date, datetime, timezone
 import pandas as pd
 from sqlalchemy import func, select
 
-from pipeline.hotissues import detect
-from pipeline.mentions import Clock, iter_mentions
-from pipeline.records import Mention
-from pipeline.schema import AlertRow, DocumentRow
-from pipeline.settings import get_settings
-from pipeline.store import Store
+from pipeline.detect.hotissues import detect
+from pipeline.detect.mentions import Clock, iter_mentions
+from pipeline.store.records import Mention
+from pipeline.store.schema import AlertRow, DocumentRow
+from pipeline.common.settings import get_settings
+from pipeline.store.store import Store
 
 DateLike = str | date | datetime | None
 

@@ -13,9 +13,9 @@ import sys
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from pipeline.process import process_pending
-from pipeline.settings import Settings, get_settings
-from pipeline.store import Store
+from pipeline.understand.process import process_pending
+from pipeline.common.settings import Settings, get_settings
+from pipeline.store.store import Store
 
 log = logging.getLogger(__name__)
 # ``duluan crawl --due``: the due sources of config/sources.yaml (due_sources + run_crawl).
@@ -41,7 +41,7 @@ def run_cycle() -> None:
     try:
         summary = process_pending(store, settings.province)
         log.info("cycle: processed %d documents, %d about health", summary.processed, summary.relevant)
-        from pipeline.alerts import run_alerts
+        from pipeline.report.alerts import run_alerts
 
         sent = run_alerts(store, settings)
         log.info("cycle: %d alert(s) sent", len(sent))
@@ -71,7 +71,7 @@ def run_digest() -> None:
 
     ``publish_digest`` writes ``data/digests/D/`` and e-mails it at most once per day.
     """
-    from pipeline.publish import publish_digest
+    from pipeline.report.publish import publish_digest
 
     settings = get_settings()
     store = Store(settings.db_url)

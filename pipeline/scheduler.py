@@ -37,8 +37,8 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from pipeline.settings import Settings
-from pipeline.store import make_engine
+from pipeline.common.settings import Settings
+from pipeline.store.store import make_engine
 
 log = logging.getLogger(__name__)
 CYCLE = "duluan-cycle"

@@ -13,14 +13,14 @@ from sqlalchemy import func, select
 
 from crawlers.demo_news import demo_sources_file, load_news, render_site
 from crawlers.loopback import LoopbackSite
-from pipeline.schema import AnalysisRow, DocumentRow
-from pipeline.store import Store
+from pipeline.store.schema import AnalysisRow, DocumentRow
+from pipeline.store.store import Store
 from tests.conftest import REPO, duluan_env, run_duluan
 
 READER = """
 import time, sys
 from pipeline import frames
-from pipeline.store import Store
+from pipeline.store.store import Store
 store, reads, end = Store(), 0, time.monotonic() + float(sys.argv[1])
 while time.monotonic() < end:
     frames.documents(store); frames.daily_counts(store, by=("topic",)); reads += 1

@@ -12,12 +12,12 @@ from twisted.python.failure import Failure
 
 from crawlers.context import CrawlContext, context_for
 from crawlers.problems import failure_reason
-from pipeline.records import Document, RawPage, Source
-from pipeline.schema import utcnow
-from pipeline.sources import load_sources
-from pipeline.textutil import clean_whitespace
-from pipeline.urls import canonical_url, is_http_url
-from pipeline.dates import parse_datetime
+from pipeline.store.records import Document, RawPage, Source
+from pipeline.store.schema import utcnow
+from pipeline.store.sources import load_sources
+from pipeline.common.textutil import clean_whitespace
+from pipeline.parse.urls import canonical_url, is_http_url
+from pipeline.parse.dates import parse_datetime
 
 log = logging.getLogger(__name__)
 _TEXT_TYPE = re.compile(r"html|xml|text/", re.I)

@@ -7,7 +7,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from crawlers.spiders.base import SourceSpider
-from pipeline.listings import article_links, next_page
+from pipeline.parse.listings import article_links, next_page
 
 
 class ListingSpider(SourceSpider):

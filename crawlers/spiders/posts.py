@@ -10,13 +10,13 @@ from scrapy.http import Response, TextResponse
 
 from crawlers.items import PostItem
 from crawlers.spiders.base import SourceSpider
-from pipeline.dates import parse_datetime
-from pipeline.decode import DecodeError, decode_bytes
-from pipeline.listings import next_page
-from pipeline.posts import PostsResult, author_salt, parse_export, parse_forum_page
-from pipeline.records import Document, RawPage
-from pipeline.schema import utcnow
-from pipeline.urls import canonical_url
+from pipeline.parse.dates import parse_datetime
+from pipeline.parse.decode import DecodeError, decode_bytes
+from pipeline.parse.listings import next_page
+from pipeline.parse.posts import PostsResult, author_salt, parse_export, parse_forum_page
+from pipeline.store.records import Document, RawPage
+from pipeline.store.schema import utcnow
+from pipeline.parse.urls import canonical_url
 
 _EXPORT_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json")
 

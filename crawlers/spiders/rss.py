@@ -7,7 +7,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawlers.spiders.base import SourceSpider
-from pipeline.feeds import parse_feed
+from pipeline.parse.feeds import parse_feed
 
 
 class RssSpider(SourceSpider):

@@ -7,7 +7,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawlers.spiders.base import SourceSpider
-from pipeline.sitemaps import parse_sitemap
+from pipeline.parse.sitemaps import parse_sitemap
 
 
 class SitemapSpider(SourceSpider):

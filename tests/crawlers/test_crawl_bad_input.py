@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from pipeline.schema import CrawlRunRow, DocumentRow, ProblemRow, RawPageRow, SourceRow
-from pipeline.store import Store, decompress
+from pipeline.store.schema import CrawlRunRow, DocumentRow, ProblemRow, RawPageRow, SourceRow
+from pipeline.store.store import Store, decompress
 from tests.conftest import FIXTURES, duluan_env, run_duluan, write_sources
 
 

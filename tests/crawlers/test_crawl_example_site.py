@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from crawlers.example import EXAMPLE_ROOT, EXAMPLE_SITE
 from crawlers.loopback import LoopbackSite
-from pipeline.schema import DocumentRow, ProblemRow
-from pipeline.store import Store
-from pipeline.urls import canonical_url
+from pipeline.store.schema import DocumentRow, ProblemRow
+from pipeline.store.store import Store
+from pipeline.parse.urls import canonical_url
 from tests.conftest import REPO, duluan_env, run_duluan, write_sources
 
 SITE_SOURCES = {"tinsuckhoe": {"tinsuckhoe"}, "baotinh": {"baotinh-y-te", "baotinh-sitemap"},

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from crawlers.loopback import LoopbackSite
 from crawlers.sitegen import generate_site
-from pipeline.schema import DocumentRow
-from pipeline.store import Store
+from pipeline.store.schema import DocumentRow
+from pipeline.store.store import Store
 from tests.conftest import REPO, duluan_env, run_duluan, slow_file
 
 N = 60

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 import pandas as pd
 
 from pipeline import frames
-from pipeline.schema import AnalysisRow, DocumentRow, SourceRow
-from pipeline.store import Store
+from pipeline.store.schema import AnalysisRow, DocumentRow, SourceRow
+from pipeline.store.store import Store
 
 START = datetime(2026, 11, 10, 1, 0, tzinfo=timezone.utc)  # 08:00 in Vietnam
 

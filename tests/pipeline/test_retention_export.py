@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from pipeline.export import table, write
-from pipeline.retention import prune
-from pipeline.schema import DocumentRow, ProblemRow, RawPageRow
-from pipeline.store import Store
+from pipeline.store.retention import prune
+from pipeline.store.schema import DocumentRow, ProblemRow, RawPageRow
+from pipeline.store.store import Store
 from tests.pipeline.test_frames import fill
 
 NOW = datetime(2026, 11, 23, tzinfo=timezone.utc)

@@ -26,11 +26,11 @@ from sqlalchemy import create_engine, func, inspect, select, text
 from crawlers.example import EXAMPLE_SITE, example_sources_file
 from crawlers.loopback import LoopbackSite
 from pipeline import jobs
-from pipeline.process import ProcessSummary
+from pipeline.understand.process import ProcessSummary
 from pipeline.scheduler import CYCLE, DIGEST, JOBS, build_scheduler
-from pipeline.schema import DocumentRow
-from pipeline.settings import Settings
-from pipeline.store import Store
+from pipeline.store.schema import DocumentRow
+from pipeline.common.settings import Settings
+from pipeline.store.store import Store
 from tests.conftest import REPO
 
 TZ = "Asia/Ho_Chi_Minh"
@@ -193,7 +193,7 @@ def test_sigterm_lets_the_running_job_finish_and_exits_0(db_url: str, marks: Pat
         f"[schedule]\ncycle_minutes = 0.02\n\n[digest]\nhour = {past_hour}\n", encoding="utf-8")
     script = ("import logging, sys\n"
               "from pipeline.scheduler import run_scheduler\n"
-              "from pipeline.settings import get_settings\n"
+              "from pipeline.common.settings import get_settings\n"
               "logging.basicConfig(level=logging.INFO, stream=sys.stderr)\n"
               "settings = get_settings()\n"
               f"run_scheduler(settings, settings.db_url, jobs={{'{CYCLE}': '{__name__}:slow_cycle_in_steps', "
@@ -215,7 +215,7 @@ def test_sigterm_lets_the_running_job_finish_and_exits_0(db_url: str, marks: Pat
 # --- the jobs ----------------------------------------------------------------------
 @pytest.fixture
 def fake_module(monkeypatch: pytest.MonkeyPatch) -> Callable[..., types.ModuleType]:
-    """Put a stand-in for a module the jobs import lazily (``pipeline.alerts``, ``pipeline.publish``)."""
+    """Put a stand-in for a module the jobs import lazily (``pipeline.report.alerts``, ``pipeline.report.publish``)."""
     def make(name: str, **functions: Callable[..., Any]) -> types.ModuleType:
         module = types.ModuleType(name)
         for attr, fn in functions.items():
@@ -243,7 +243,7 @@ def test_cycle_goes_on_after_a_failed_crawl(tmp_path: Path, monkeypatch: pytest.
         return ["alert"]
 
     monkeypatch.setattr(jobs, "process_pending", process)
-    fake_module("pipeline.alerts", run_alerts=alerts)
+    fake_module("pipeline.report.alerts", run_alerts=alerts)
     jobs.run_cycle()
     assert calls == [("process", url), ("alerts", url)]
     assert "crawl failed (`duluan crawl --due` exited with 2)" in caplog.text
@@ -268,6 +268,6 @@ def test_digest_is_for_today_in_vietnam(tmp_path: Path, monkeypatch: pytest.Monk
     url = f"sqlite:///{tmp_path / 'store.db'}"
     monkeypatch.setenv("DULUAN_DB_URL", url)
     published: list[tuple[str, Any]] = []
-    fake_module("pipeline.publish", publish_digest=lambda store, settings, day: published.append((store.url, day)))
+    fake_module("pipeline.report.publish", publish_digest=lambda store, settings, day: published.append((store.url, day)))
     jobs.run_digest()
     assert published == [(url, datetime.now(ZoneInfo(TZ)).date())]

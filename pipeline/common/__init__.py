@@ -1,0 +1,3 @@
+"""Shared ground of every stage: settings, the taxonomy labels, text and file helpers.
+Takes configuration files; hands typed options and helpers to every stage above.
+"""

@@ -1,0 +1,142 @@
+"""Stories: documents about the same event over a sliding window.
+
+Two steps, both in publication order so that the result depends only on what
+was published (not on when it was crawled):
+
+1. near-duplicates (syndicated copies, re-posts) join the story of their
+   original, found with MinHash LSH on the signatures ``process`` stored;
+2. every other document joins the story of its most similar earlier document
+   (TF-IDF cosine of unaccented title and lead with abbreviations written out;
+   same province and misinformation flag; same topic unless twice as similar;
+   at most ``gap_days`` apart), or starts a new story.
+
+Example: "Số ca sốt xuất huyết ở Quảng Ngãi tăng gần gấp đôi" and, two days
+later, "Quảng Ngãi: thêm 5 ổ dịch sốt xuất huyết" end up in one story.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from pipeline.understand.dedup import DuplicateIndex, from_bytes
+from pipeline.understand.normalize import expand_abbreviations, strip_diacritics
+from pipeline.store.records import Mention, Story
+from pipeline.store.store import sha1
+
+SIGNAL_PRIORITY = ("thong_tin_sai_lech", "van_de_buc_xuc", "dien_hinh_tien_tien", "thong_tin_chung")
+_CHUNK = 500
+TITLE_CHARS = 110
+
+
+@dataclass(frozen=True)
+class StoryOptions:
+    """Clustering parameters (``[stories]`` in settings.toml)."""
+
+    similarity: float = 0.15
+    gap_days: float = 3.0
+
+
+def _copies_of(mentions: list[Mention]) -> dict[int, int]:
+    """Index of each near-duplicate → index of the original of its group (the
+    groups of :class:`pipeline.understand.dedup.DuplicateIndex`, numbered by position)."""
+    index = DuplicateIndex()
+    original: dict[int, int] = {}
+    for i, m in enumerate(mentions):
+        if m.minhash is not None and (group := index.add(i, from_bytes(m.minhash))) != i:
+            original[i] = group
+    return original
+
+
+def _vectors(mentions: list[Mention]) -> np.ndarray | None:
+    texts = [strip_diacritics(expand_abbreviations(f"{m.title} {m.title} {m.lead}")).lower() for m in mentions]
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b")
+    try:
+        return vectorizer.fit_transform(texts)
+    except ValueError:  # nothing but stop-like words
+        return None
+
+
+def _earlier_neighbours(x: object, n: int, threshold: float) -> list[list[tuple[float, int]]]:
+    """For each row i, the earlier rows j < i with cosine ≥ threshold, best first."""
+    result: list[list[tuple[float, int]]] = [[] for _ in range(n)]
+    for start in range(0, n, _CHUNK):
+        block = (x[start:start + _CHUNK] @ x[:start + _CHUNK].T).tocoo()  # type: ignore[index]
+        rows = block.row + start
+        keep = (block.col < rows) & (block.data >= threshold)
+        rows, cols, sims = rows[keep], block.col[keep], block.data[keep]
+        for k in np.lexsort((cols, -sims, rows)):  # by row, best first, then earliest
+            result[int(rows[k])].append((float(sims[k]), int(cols[k])))
+    return result
+
+
+def _compatible(a: Mention, b: Mention, similarity: float, options: StoryOptions) -> bool:
+    """Same province and misinformation flag; the same topic too unless the texts are
+    twice as similar as needed or name the same health facility (classifiers disagree
+    on posts about one event)."""
+    if a.province != b.province or (a.signal == "thong_tin_sai_lech") != (b.signal == "thong_tin_sai_lech"):
+        return False
+    return a.topic == b.topic or similarity >= 2 * options.similarity or bool(set(a.facilities) & set(b.facilities))
+
+
+def cluster(mentions: list[Mention], options: StoryOptions = StoryOptions()) -> tuple[list[list[int]], dict[int, int]]:
+    """Groups of mention indexes (each in publication order) and the near-duplicate
+    map (copy index → original index)."""
+    mentions_sorted = all(a.published_at <= b.published_at for a, b in zip(mentions, mentions[1:]))
+    if not mentions_sorted:
+        raise ValueError("mentions must be in publication order")
+    copies = _copies_of(mentions)
+    x = _vectors(mentions)
+    neighbours = _earlier_neighbours(x, len(mentions), options.similarity) if x is not None else None
+    gap = timedelta(days=options.gap_days)
+    story_of: dict[int, int] = {}
+    last_seen: dict[int, int] = {}  # story → index of its latest mention
+    for i, m in enumerate(mentions):
+        story = story_of.get(copies[i]) if i in copies else None
+        for sim, j in (neighbours[i] if neighbours and story is None else []):
+            s = story_of[j]
+            if _compatible(mentions[j], m, sim, options) and m.published_at - mentions[last_seen[s]].published_at <= gap:
+                story = s
+                break
+        story = i if story is None else story
+        story_of[i] = story
+        last_seen[story] = i
+    groups: dict[int, list[int]] = {}
+    for i, s in story_of.items():
+        groups.setdefault(s, []).append(i)
+    return list(groups.values()), copies
+
+
+def _representative(members: list[Mention]) -> str:
+    articles = [m for m in members if m.kind == "article" and m.title]
+    if not articles:
+        text = members[0].title or members[0].lead
+        return text if len(text) <= TITLE_CHARS else text[:TITLE_CHARS - 3].rsplit(" ", 1)[0] + "…"
+    words = Counter(w for m in articles for w in set(strip_diacritics(m.title).lower().split()))
+    return max(articles, key=lambda m: (sum(words[w] for w in set(strip_diacritics(m.title).lower().split()))
+                                        / (1 + len(m.title.split())) ** 0.5, -articles.index(m))).title
+
+
+def _majority(values: list[str], priority: tuple[str, ...] = ()) -> str:
+    counts = Counter(values)
+    return max(counts, key=lambda v: (counts[v], -priority.index(v) if v in priority else 0, v))
+
+
+def build_stories(mentions: list[Mention], options: StoryOptions = StoryOptions()) -> list[Story]:
+    """Stories of a window's mentions, largest first."""
+    groups, copies = cluster(mentions, options)
+    stories = []
+    for group in groups:
+        members = [mentions[i] for i in group]
+        provinces = [m.province for m in members if m.province]
+        stories.append(Story(
+            id=sha1(members[0].url)[:12], title=_representative(members),
+            topic=_majority([m.topic for m in members]),
+            signal=_majority([m.signal for m in members], SIGNAL_PRIORITY),
+            province=_majority(provinces) if provinces else None, mentions=members,
+            copies=sum(i in copies for i in group)))
+    stories.sort(key=lambda s: (-len(s.mentions), s.first_seen, s.id))
+    return stories

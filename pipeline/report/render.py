@@ -1,0 +1,108 @@
+"""Digest output: JSON, Markdown and HTML (Jinja2, every scraped string escaped)
+written to ``data/digests/D/`` through temporary files and renames."""
+from __future__ import annotations
+
+import base64
+import json
+import re
+from functools import lru_cache
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from pipeline.report.charts import trend_png
+from pipeline.common.files import write_text_atomic
+from pipeline.common.labels import LEVELS, SIGNALS, TOPICS, vi_number
+from pipeline.common.settings import get_settings
+
+SOURCE_STATUS = {"ok": "hoạt động", "silent": "im lặng 3 ngày", "problems": "có lỗi khi thu thập"}
+_TITLES = {"day": "Bản tin dư luận y tế ngày {d}", "week": "Tổng hợp dư luận y tế 7 ngày đến {d}",
+           "month": "Tổng hợp dư luận y tế 30 ngày đến {d}"}
+_SUBTITLES = {"day": "bản tin hằng ngày", "week": "phục vụ giao ban tuần", "month": "phục vụ sơ kết tháng"}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#<>])")
+
+
+def _vn_date(value: str) -> str:
+    return date.fromisoformat(value[:10]).strftime("%d/%m/%Y")
+
+
+def _vn_time(value: str) -> str:
+    return datetime.fromisoformat(value).strftime("%H:%M %d/%m")
+
+
+def _md(value: str) -> str:
+    """Markdown-escape scraped text (``<`` too, so no HTML gets through)."""
+    return _MD_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    """Templates in pipeline/report/templates; ``*.html.j2`` autoescaped, Markdown escaped by ``md``."""
+    env = Environment(loader=PackageLoader("pipeline.report", "templates"), undefined=StrictUndefined,
+                      autoescape=select_autoescape(["html.j2"]), trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(num=lambda v, d=0: vi_number(float(v), d), vn_date=_vn_date, vn_time=_vn_time, md=_md)
+    return env
+
+
+def chart_images(doc: dict[str, Any]) -> dict[str, bytes]:
+    """PNG trend chart of each hot issue, by issue key."""
+    return {i["key"]: trend_png(i["trend"]) for i in doc["issues"] if i.get("trend")}
+
+
+def digest_title(doc: dict[str, Any]) -> str:
+    """"Bản tin dư luận y tế ngày 23/11/2026" (or the weekly / monthly title)."""
+    return _TITLES[doc["period"]].format(d=_vn_date(doc["date"]))
+
+
+def _context(doc: dict[str, Any], charts: dict[str, str]) -> dict[str, Any]:
+    start, end = (datetime.fromisoformat(doc["window"][k]) for k in ("start", "end"))
+    return {"title": digest_title(doc), "subtitle": _SUBTITLES[doc["period"]],
+            "province": doc["province"], "period": doc["period"], "issues": doc["issues"], "h": doc["headline"],
+            "sections": doc, "charts": charts, "levels": LEVELS, "topics": TOPICS, "signals": SIGNALS,
+            "source_status": SOURCE_STATUS,
+            "window_text": f"{_local(start)} đến {_local(end)}"}
+
+
+def _local(moment: datetime) -> str:
+    """A window bound in the deployment's time zone, e.g. "07:00 16/11/2026"."""
+    return moment.astimezone(ZoneInfo(get_settings().timezone)).strftime("%H:%M %d/%m/%Y")
+
+
+def render_html(doc: dict[str, Any], charts: dict[str, str]) -> str:
+    """The HTML page; ``charts`` maps issue keys to image sources (data: or cid: URIs)."""
+    return _environment().get_template("digest.html.j2").render(_context(doc, charts))
+
+
+def render_markdown(doc: dict[str, Any]) -> str:
+    """The Markdown digest (scraped text escaped)."""
+    return _environment().get_template("digest.md.j2").render(_context(doc, {}))
+
+
+def render_alert(issue: dict[str, Any], chart: str | None) -> tuple[str, str]:
+    """(plain text, HTML) of an urgent notice about one issue."""
+    context = {"i": issue, "chart": chart, "levels": LEVELS}
+    env = _environment()
+    return env.get_template("alert.txt.j2").render(context), env.get_template("alert.html.j2").render(context)
+
+
+def data_uri(png: bytes) -> str:
+    """A ``data:`` URI for a PNG, for the stand-alone HTML page."""
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def write_outputs(doc: dict[str, Any], folder: Path) -> dict[str, Path]:
+    """Write ``digest.{json,md,html}`` (``digest-week.*`` / ``digest-month.*`` for
+    summaries) into ``folder``; returns the paths by format."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = "digest" if doc["period"] == "day" else f"digest-{doc['period']}"
+    charts = {key: data_uri(png) for key, png in chart_images(doc).items()}
+    outputs = {"json": json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False),
+               "md": render_markdown(doc), "html": render_html(doc, charts)}
+    paths = {}
+    for fmt, text in outputs.items():
+        paths[fmt] = folder / f"{stem}.{fmt}"
+        write_text_atomic(paths[fmt], text)
+    return paths

@@ -1,0 +1,93 @@
+"""The sources file: a YAML list under ``sources:``.
+
+Each entry has ``id``, ``name``, ``kind`` (rss, sitemap, listing, posts) and
+``url`` or ``urls``; optional ``province``, ``selectors`` (title, body, lead,
+date, author, links, next, post, text, link), ``verified`` and any other key
+as an option (``link_pattern``, ``max_pages``, ``timezone``, ``platform``).
+A ``url_template`` with ``queries`` expands to one URL per query (Google
+News searches). Bad entries are logged with the reason and skipped.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus
+
+import yaml
+
+from pipeline.store.records import SOURCE_KINDS, Source
+from pipeline.common.settings import config_dir
+
+log = logging.getLogger(__name__)
+_KNOWN = {"id", "name", "kind", "url", "urls", "province", "selectors", "verified", "url_template", "queries"}
+
+
+class SourcesError(ValueError):
+    """The sources file cannot be used at all."""
+
+
+def default_sources_file() -> Path:
+    """``config/sources.yaml``."""
+    return config_dir() / "sources.yaml"
+
+
+def _urls(entry: dict[str, Any]) -> tuple[str, ...]:
+    urls: list[str] = []
+    if entry.get("url"):
+        urls.append(str(entry["url"]))
+    urls.extend(str(u) for u in entry.get("urls") or [])
+    template = entry.get("url_template")
+    for query in entry.get("queries") or []:
+        urls.append(str(template).format(query=quote_plus(str(query))))
+    return tuple(dict.fromkeys(u.strip() for u in urls if u and u.strip()))
+
+
+def parse_source(entry: Any) -> Source:
+    """Validate one entry; raises ``ValueError`` with the reason."""
+    if not isinstance(entry, dict):
+        raise ValueError("entry is not a mapping")
+    missing = [k for k in ("id", "name", "kind") if not entry.get(k)]
+    if missing:
+        raise ValueError(f"missing {', '.join(missing)}")
+    if entry["kind"] not in SOURCE_KINDS:
+        raise ValueError(f"kind {entry['kind']!r} is not one of {', '.join(SOURCE_KINDS)}")
+    if entry.get("queries") and not entry.get("url_template"):
+        raise ValueError("queries need a url_template")
+    urls = _urls(entry)
+    if not urls:
+        raise ValueError("no url or urls")
+    selectors = entry.get("selectors") or {}
+    if not isinstance(selectors, dict):
+        raise ValueError("selectors must be a mapping")
+    return Source(id=str(entry["id"]), name=str(entry["name"]), kind=entry["kind"], urls=urls,
+                  province=entry.get("province"), selectors={k: str(v) for k, v in selectors.items()},
+                  options={k: v for k, v in entry.items() if k not in _KNOWN},
+                  verified=bool(entry.get("verified", True)))
+
+
+def load_sources(path: Path | str | None = None) -> list[Source]:
+    """Read a sources file; raises ``SourcesError`` when the file itself is unusable."""
+    path = Path(path) if path else default_sources_file()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SourcesError(f"cannot read {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise SourcesError(f"{path} is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
+        raise SourcesError(f"{path}: top level must be 'sources:' with a list")
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for n, entry in enumerate(data["sources"], 1):
+        try:
+            source = parse_source(entry)
+        except ValueError as exc:
+            log.error("sources file %s, entry %d skipped: %s", path, n, exc)
+            continue
+        if source.id in seen:
+            log.error("sources file %s, entry %d skipped: duplicate id %r", path, n, source.id)
+            continue
+        seen.add(source.id)
+        sources.append(source)
+    return sources

@@ -1,0 +1,124 @@
+"""``duluan process``: new or changed documents → analyses, in batches, re-runnable.
+
+Per document: normalise, skip non-Vietnamese text with a reason, classify
+(relevance, topic, signal with scores and why), geotag (provinces, communes,
+health facilities) and place it in a near-duplicate group.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from pipeline.understand.classify import DEFAULT_SIGNAL, IRRELEVANT, Classifier
+from pipeline.understand.dedup import DuplicateIndex, from_bytes, minhash, to_bytes
+from pipeline.understand.geotag import tag_places
+from pipeline.understand.language import is_vietnamese
+from pipeline.understand.models import MODEL_NAMES, model_dir
+from pipeline.understand.normalize import normalize_text
+from pipeline.store.schema import AnalysisRow, DocumentRow, utcnow
+from pipeline.store.store import Store
+
+log = logging.getLogger(__name__)
+DUP_WINDOW_DAYS = 14
+
+
+@dataclass
+class ProcessSummary:
+    """Counts of one ``process`` run."""
+
+    processed: int = 0
+    skipped: int = 0
+    relevant: int = 0
+
+
+def models_version() -> str:
+    """Names of the model folders in use, e.g. ``relevance-2026-11-23,…``."""
+    return ",".join(model_dir(name).name for name in MODEL_NAMES)
+
+
+def _pending_filter() -> Any:
+    return or_(AnalysisRow.document_id.is_(None), AnalysisRow.processed_at < DocumentRow.updated_at)
+
+
+def pending(store: Store, limit: int) -> list[DocumentRow]:
+    """Documents with no analysis yet, or changed since theirs, oldest first."""
+    with store.session() as s:
+        q = (select(DocumentRow).outerjoin(AnalysisRow, AnalysisRow.document_id == DocumentRow.id)
+             .where(_pending_filter()).order_by(DocumentRow.id).limit(limit))
+        return list(s.scalars(q))
+
+
+def pending_count(store: Store) -> int:
+    """How many documents :func:`pending` would return without a limit."""
+    with store.session() as s:
+        return s.scalar(select(func.count()).select_from(DocumentRow)
+                        .outerjoin(AnalysisRow, AnalysisRow.document_id == DocumentRow.id)
+                        .where(_pending_filter())) or 0
+
+
+def load_duplicate_index(store: Store) -> DuplicateIndex:
+    """Signatures of recently processed documents, so new ones can join their groups."""
+    index = DuplicateIndex()
+    since = utcnow() - timedelta(days=DUP_WINDOW_DAYS)
+    with store.session() as s:
+        rows = s.execute(select(AnalysisRow.document_id, AnalysisRow.minhash, AnalysisRow.dup_group)
+                         .join(DocumentRow, DocumentRow.id == AnalysisRow.document_id)
+                         .where(AnalysisRow.minhash.is_not(None), DocumentRow.fetched_at >= since)
+                         .order_by(AnalysisRow.document_id))
+        for doc_id, blob, group in rows:
+            index.add(doc_id, from_bytes(blob), group)
+    return index
+
+
+def analyse_batch(docs: list[DocumentRow], classifier: Classifier, index: DuplicateIndex,
+                  province: str, version: str) -> list[dict]:
+    """Analysis rows (as dicts) for a batch of documents."""
+    texts = [normalize_text(f"{d.title}\n{d.text}") for d in docs]
+    checks = [is_vietnamese(t) for t in texts]
+    to_classify = [t for t, (ok, _) in zip(texts, checks) if ok]
+    predictions = iter(classifier.predict(to_classify)) if to_classify else iter(())
+    rows = []
+    for doc, text, (ok, reason) in zip(docs, texts, checks):
+        sig = minhash(text)
+        row = {"document_id": doc.id, "processed_at": utcnow(), "models": version, "minhash": to_bytes(sig),
+               "dup_group": index.add(doc.id, sig)}
+        if not ok:
+            log.info("document %s skipped: %s", doc.id, reason)
+            rows.append(row | {"skipped": reason, "relevant": False, "topic": IRRELEVANT,
+                               "signal": DEFAULT_SIGNAL, "scores": {}, "why": [], "provinces": [],
+                               "units": [], "facilities": []})
+            continue
+        pred = next(predictions)
+        places = tag_places(text, prefer=province)
+        rows.append(row | {"skipped": None, "relevant": pred.relevant, "topic": pred.topic,
+                           "signal": pred.signal, "scores": pred.scores, "why": pred.why,
+                           "provinces": places.provinces, "units": places.units,
+                           "facilities": places.facilities})
+    return rows
+
+
+def process_pending(store: Store, province: str, batch_size: int = 200,
+                    progress: Callable[[int], None] | None = None) -> ProcessSummary:
+    """Analyse every pending document, one committed batch at a time."""
+    classifier = Classifier()
+    index = load_duplicate_index(store)
+    version = models_version()
+    summary = ProcessSummary()
+    while True:
+        docs = pending(store, batch_size)
+        if not docs:
+            return summary
+        rows = analyse_batch(docs, classifier, index, province, version)
+        with store.session() as s:
+            for row in rows:
+                store.upsert(s, AnalysisRow, row, key="document_id")
+        summary.processed += len(rows)
+        summary.skipped += sum(r["skipped"] is not None for r in rows)
+        summary.relevant += sum(r["relevant"] for r in rows)
+        if progress:
+            progress(len(rows))
