@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from pipeline.common.errors import ConfigError
 from pipeline.common.settings import get_settings
 
 if TYPE_CHECKING:  # imported lazily at run time, so that `duluan classify` starts fast
@@ -38,11 +39,22 @@ def setup_logging(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-@click.group()
+class Commands(click.Group):
+    """The command group: a configuration the run cannot use is a one-line failure."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            raise Failure(str(exc)) from exc
+
+
+@click.group(cls=Commands)
 @click.option("-v", "--verbose", is_flag=True, help="Show debug logging.")
 def main(verbose: bool) -> None:
     """duluan — theo dõi dư luận về y tế (health public-opinion monitoring)."""
     setup_logging(verbose)
+    get_settings()  # an unknown or mistyped key in settings.toml stops every command here
 
 
 @main.command()

@@ -27,7 +27,7 @@ _LABEL_KEYS = {"code", "name", "short", "role"}
 
 @dataclass(frozen=True)
 class Label:
-    """One code of the taxonomy with its names, e.g. ``dich_benh`` "Dịch bệnh, y tế dự phòng"."""
+    """One code of the taxonomy with its Vietnamese name, short name and role."""
 
     code: str
     name: str
