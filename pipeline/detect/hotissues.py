@@ -63,6 +63,7 @@ class Detector:
         self.levels = settings.options(LevelOptions)
         self.story_options = settings.options(StoryOptions)
         self.clock = Clock.from_settings(settings)
+        self.routing = load_routing()  # checked against the taxonomy before any work
         self.taxonomy = taxonomy()
         self.end = end
         self.n_bins = self.trend.history_days + self.trend.baseline_days
@@ -140,7 +141,7 @@ class Detector:
         heat, level, parts = self.score(story, last)
         series = self.series(story.topic, story.province)
         window = range(last - self.trend.baseline_days + 1, last + 1)
-        route = load_routing().route(story.topic, story.signal, level)
+        route = self.routing.route(story.topic, story.signal, level)
         now = self.in_bin(story, last)
         now_ids = {m.id for m in now}
         return Issue(
