@@ -14,9 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pipeline.common.errors import ConfigError, did_you_mean
+from pipeline.common.files import read_yaml
 from pipeline.common.settings import config_dir
 
 TOPIC_ROLES = ("not_relevant",)
@@ -167,12 +166,7 @@ def _labels(data: Any, axis: str, roles: tuple[str, ...], path: Path) -> tuple[L
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """Read and check ``taxonomy.yaml`` (default from the config folder)."""
     path = path or config_dir() / "taxonomy.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the taxonomy ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path} is not valid YAML: {exc}") from exc
+    data = read_yaml(path, ConfigError)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected `topics`, `signals` and `relevance`")
     for key in data:

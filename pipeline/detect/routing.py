@@ -6,9 +6,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pipeline.common.errors import ConfigError, did_you_mean
+from pipeline.common.files import read_yaml
 from pipeline.common.labels import LEVELS
 from pipeline.common.settings import config_dir
 from pipeline.common.taxonomy import taxonomy
@@ -87,7 +86,7 @@ def check_routing(routing: Routing, where: str) -> None:
 def load_routing(path: Path | None = None) -> Routing:
     """Read ``routing.yaml`` (default from the config folder) and check it against the taxonomy."""
     path = path or config_dir() / "routing.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path, ConfigError)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list) \
             or not isinstance(data.get("agencies"), dict):
         raise ConfigError(f"{path}: expected `agencies`, `rules` and optional `levels`")

@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
 
-import yaml
-
 from pipeline.store.records import SOURCE_KINDS, Source
 from pipeline.common.errors import did_you_mean
+from pipeline.common.files import read_yaml
 from pipeline.common.settings import config_dir
 
 log = logging.getLogger(__name__)
@@ -79,12 +78,7 @@ def parse_source(entry: Any) -> Source:
 def load_sources(path: Path | str | None = None) -> list[Source]:
     """Read a sources file; raises ``SourcesError`` when the file itself is unusable."""
     path = Path(path) if path else default_sources_file()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SourcesError(f"cannot read {path}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise SourcesError(f"{path} is not valid YAML: {exc}") from exc
+    data = read_yaml(path, SourcesError)
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise SourcesError(f"{path}: top level must be 'sources:' with a list")
     sources: list[Source] = []

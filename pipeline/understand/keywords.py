@@ -6,10 +6,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from pipeline.understand.normalize import strip_diacritics
 from pipeline.common.errors import ConfigError
+from pipeline.common.files import read_yaml
 from pipeline.common.settings import config_dir
 from pipeline.common.taxonomy import taxonomy
 
@@ -20,7 +19,7 @@ def load_rules(path: Path | None = None) -> dict[str, list[tuple[str, re.Pattern
     checked against the taxonomy: a rule for every health topic and every signal but
     the default, and no other code."""
     path = path or config_dir() / "keywords.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path, ConfigError)
     tax = taxonomy()
     if not isinstance(data, dict) or set(data) != {"topic", "signal"}:
         raise ConfigError(f"{path}: expected two tables, `topic` and `signal`")
