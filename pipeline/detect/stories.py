@@ -22,22 +22,15 @@ from datetime import timedelta
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from pipeline.common.options import StoryOptions
+from pipeline.common.taxonomy import taxonomy
 from pipeline.understand.dedup import DuplicateIndex, from_bytes
 from pipeline.understand.normalize import expand_abbreviations, strip_diacritics
 from pipeline.store.records import Mention, Story
 from pipeline.store.store import sha1
 
-SIGNAL_PRIORITY = ("thong_tin_sai_lech", "van_de_buc_xuc", "dien_hinh_tien_tien", "thong_tin_chung")
 _CHUNK = 500
 TITLE_CHARS = 110
-
-
-@dataclass(frozen=True)
-class StoryOptions:
-    """Clustering parameters (``[stories]`` in settings.toml)."""
-
-    similarity: float = 0.15
-    gap_days: float = 3.0
 
 
 def _copies_of(mentions: list[Mention]) -> dict[int, int]:
@@ -77,7 +70,8 @@ def _compatible(a: Mention, b: Mention, similarity: float, options: StoryOptions
     """Same province and misinformation flag; the same topic too unless the texts are
     twice as similar as needed or name the same health facility (classifiers disagree
     on posts about one event)."""
-    if a.province != b.province or (a.signal == "thong_tin_sai_lech") != (b.signal == "thong_tin_sai_lech"):
+    false_information = taxonomy().false_information
+    if a.province != b.province or (a.signal == false_information) != (b.signal == false_information):
         return False
     return a.topic == b.topic or similarity >= 2 * options.similarity or bool(set(a.facilities) & set(b.facilities))
 
@@ -135,7 +129,7 @@ def build_stories(mentions: list[Mention], options: StoryOptions = StoryOptions(
         stories.append(Story(
             id=sha1(members[0].url)[:12], title=_representative(members),
             topic=_majority([m.topic for m in members]),
-            signal=_majority([m.signal for m in members], SIGNAL_PRIORITY),
+            signal=_majority([m.signal for m in members], taxonomy().signal_priority),
             province=_majority(provinces) if provinces else None, mentions=members,
             copies=sum(i in copies for i in group)))
     stories.sort(key=lambda s: (-len(s.mentions), s.first_seen, s.id))
