@@ -18,7 +18,7 @@ import trafilatura
 from parsel import Selector
 
 from pipeline.parse.dates import parse_datetime, parse_visible_date
-from pipeline.common.textutil import clean_whitespace, html_to_text, nfc
+from pipeline.common.textutil import clean_title, clean_whitespace, html_to_text, nfc
 from pipeline.parse.urls import is_http_url
 
 log = logging.getLogger(__name__)
@@ -158,7 +158,7 @@ def extract_article(html: str, url: str, selectors: dict[str, str] | None = None
         text = clean_whitespace(t_text or "")
     if len(text) < MIN_TEXT_CHARS:
         text = clean_whitespace("\n".join(html_to_text(p) for p in sel.css("p").getall()))
-    title = clean_whitespace(nfc(title))
+    title = clean_title(nfc(title))
     text = _drop_leading_title(nfc(text), title)
     published_at, date_source = _find_date(sel, selectors, hints, tz, t_date)
     author = (html_to_text(sel.css(selectors["author"]).get()) if selectors.get("author") else None) \

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import feedparser
 
-from pipeline.common.textutil import html_to_text, nfc
+from pipeline.common.textutil import clean_title, html_to_text, nfc
 from pipeline.parse.urls import is_http_url
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def _entries(parsed: feedparser.FeedParserDict) -> list[FeedEntry]:
     for e in parsed.entries:
         out.append(FeedEntry(
             link=_entry_link(e),
-            title=nfc(html_to_text(e.get("title", ""))),
+            title=clean_title(nfc(html_to_text(e.get("title", "")))),
             published=e.get("published") or e.get("updated") or e.get("created"),
             summary=html_to_text(e.get("summary", "")),
             author=e.get("author"),
@@ -81,4 +81,4 @@ def parse_feed(body: bytes) -> FeedResult:
     if not parsed.entries and parsed.get("version", "") == "" and reason is None:
         reason = "not a feed: no RSS or Atom root element"
     return FeedResult(entries=_entries(parsed), bozo_reason=reason,
-                      title=nfc(parsed.feed.get("title", "")) if parsed.get("feed") else "")
+                      title=clean_title(nfc(parsed.feed.get("title", ""))) if parsed.get("feed") else "")
