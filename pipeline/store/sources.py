@@ -17,9 +17,12 @@ from urllib.parse import quote_plus
 import yaml
 
 from pipeline.store.records import SOURCE_KINDS, Source
+from pipeline.store.schema import SourceRow
 from pipeline.common.settings import config_dir
 
 log = logging.getLogger(__name__)
+# What the store's columns hold (a longer value would fail the whole crawl on PostgreSQL).
+_LENGTHS = {key: SourceRow.__table__.c[key].type.length for key in ("id", "name", "province")}
 _KNOWN = {"id", "name", "kind", "url", "urls", "province", "selectors", "verified", "url_template", "queries"}
 
 
@@ -60,6 +63,9 @@ def parse_source(entry: Any) -> Source:
     selectors = entry.get("selectors") or {}
     if not isinstance(selectors, dict):
         raise ValueError("selectors must be a mapping")
+    for key, limit in _LENGTHS.items():
+        if entry.get(key) is not None and len(str(entry[key])) > limit:
+            raise ValueError(f"{key} is {len(str(entry[key]))} characters long, more than {limit}")
     return Source(id=str(entry["id"]), name=str(entry["name"]), kind=entry["kind"], urls=urls,
                   province=entry.get("province"), selectors={k: str(v) for k, v in selectors.items()},
                   options={k: v for k, v in entry.items() if k not in _KNOWN},
