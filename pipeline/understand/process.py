@@ -25,6 +25,9 @@ from pipeline.store.store import Store
 
 log = logging.getLogger(__name__)
 DUP_WINDOW_DAYS = 14
+# A document's text is read up to this many characters (a hostile page or post
+# cannot make one analysis take minutes and gigabytes).
+MAX_TEXT_CHARS = 100_000
 
 
 @dataclass
@@ -78,14 +81,15 @@ def load_duplicate_index(store: Store) -> DuplicateIndex:
 def analyse_batch(docs: list[DocumentRow], classifier: Classifier, index: DuplicateIndex,
                   province: str, version: str) -> list[dict]:
     """Analysis rows (as dicts) for a batch of documents."""
-    texts = [normalize_text(f"{d.title}\n{d.text}") for d in docs]
+    texts = [normalize_text(f"{d.title}\n{d.text[:MAX_TEXT_CHARS]}") for d in docs]
     checks = [is_vietnamese(t) for t in texts]
     to_classify = [t for t, (ok, _) in zip(texts, checks) if ok]
     predictions = iter(classifier.predict(to_classify)) if to_classify else iter(())
     rows = []
     for doc, text, (ok, reason) in zip(docs, texts, checks):
         sig = minhash(text)
-        row = {"document_id": doc.id, "processed_at": utcnow(), "models": version, "minhash": to_bytes(sig),
+        # The version read: a document rewritten while its batch runs is newer, so stays pending.
+        row = {"document_id": doc.id, "processed_at": doc.updated_at, "models": version, "minhash": to_bytes(sig),
                "dup_group": index.add(doc.id, sig)}
         if not ok:
             log.info("document %s skipped: %s", doc.id, reason)
