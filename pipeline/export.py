@@ -50,7 +50,7 @@ def write(frame: pd.DataFrame, path: Path) -> Path:
     elif path.suffix == ".csv":
         for column in frame.columns[frame.dtypes == object]:
             frame[column] = frame[column].map(neutralise)
-        frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+        frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")  # CR in a cell is quoted
     else:
         raise ValueError(f"{path.name}: use a .csv or .parquet file name")
     tmp.replace(path)
