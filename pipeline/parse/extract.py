@@ -12,14 +12,15 @@ import re
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urljoin
 
 import trafilatura
 from parsel import Selector
 
+from pipeline.parse.markup import html_selector
+
 from pipeline.parse.dates import parse_datetime, parse_visible_date
 from pipeline.common.textutil import clean_title, clean_whitespace, html_to_text, nfc
-from pipeline.parse.urls import is_http_url
+from pipeline.parse.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ def extract_article(html: str, url: str, selectors: dict[str, str] | None = None
     """Extract one article page. Never fetches; ``html`` is the decoded page."""
     selectors = selectors or {}
     hints = hints or {}
-    sel = Selector(text=html)
+    sel = html_selector(html)
     meta = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                        include_tables=False, favor_precision=True)
     t_title = getattr(meta, "title", None) if meta else None
@@ -164,7 +165,7 @@ def extract_article(html: str, url: str, selectors: dict[str, str] | None = None
     author = (html_to_text(sel.css(selectors["author"]).get()) if selectors.get("author") else None) \
         or _first(sel, _META_AUTHORS) or _jsonld(sel, "author") or t_author or hints.get("author")
     canonical = sel.css('link[rel="canonical"]::attr(href)').get() or sel.css('meta[property="og:url"]::attr(content)').get()
-    canonical = urljoin(url, canonical.strip()) if canonical else None
+    canonical = absolute_url(url, canonical) or None
     return Extracted(title=title, text=text, published_at=published_at,
                      date_source=date_source, author=nfc(author).strip() if author else None,
-                     canonical=canonical if is_http_url(canonical) else None)
+                     canonical=canonical)

@@ -48,7 +48,7 @@ def _entry_link(entry: feedparser.FeedParserDict) -> str | None:
     if is_http_url(guid):
         return guid.strip()
     match = _HREF.search(entry.get("summary", "") or "")
-    return match.group(1) if match else None
+    return match.group(1).strip() if match and is_http_url(match.group(1)) else None
 
 
 def _entries(parsed: feedparser.FeedParserDict) -> list[FeedEntry]:
@@ -71,11 +71,17 @@ def parse_feed(body: bytes) -> FeedResult:
     ...            b"<link>https://a.vn/x?a=1&b=2</link></item></channel></rss>").entries[0].link
     'https://a.vn/x?a=1&b=2'
     """
-    parsed = feedparser.parse(body)
+    try:
+        parsed = feedparser.parse(body)
+    except (ValueError, LookupError) as exc:  # feedparser trips on some bogus encoding declarations
+        return FeedResult(bozo_reason=f"unreadable feed: {type(exc).__name__}: {exc}")
     reason = None
     if parsed.bozo:
         reason = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}"
-        repaired = feedparser.parse(_RAW_AMP.sub(b"&amp;", body))
+        try:
+            repaired = feedparser.parse(_RAW_AMP.sub(b"&amp;", body))
+        except (ValueError, LookupError):
+            repaired = parsed
         if not repaired.bozo or len(repaired.entries) >= len(parsed.entries):
             parsed = repaired
     if not parsed.entries and parsed.get("version", "") == "" and reason is None:

@@ -34,8 +34,10 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
+from pipeline.parse.markup import html_selector
+
 from pipeline.common.textutil import clean_title, clean_whitespace, html_to_text, nfc
-from pipeline.parse.urls import is_http_url
+from pipeline.parse.urls import absolute_url, is_http_url
 
 log = logging.getLogger(__name__)
 EXPORT_COLUMNS = ("platform", "url", "id", "text", "title", "posted_at", "author_id",
@@ -282,13 +284,13 @@ def parse_forum_page(html: str, page_url: str, selectors: dict[str, str], salt: 
     inside it ``text``, optional ``title``, ``link``, ``date``, ``author``."""
     limits = limits or ExportLimits()
     result = PostsResult()
-    sel = Selector(text=html)
+    sel = html_selector(html)
     for n, block in enumerate(sel.css(selectors.get("post", "article, .post, .message")), 1):
         def pick(key: str, default: str, block: Selector = block) -> str:
             return " ".join(block.css(selectors.get(key, default)).getall()).strip()
         link = block.css(f"{selectors.get('link', 'a')}::attr(href)").get()
         row = {
-            "url": urljoin(page_url, link) if link else "",
+            "url": (absolute_url(page_url, link) or link.strip()) if link else "",  # not http(s): rejected below
             "id": block.attrib.get("id") or block.attrib.get("data-id") or "",
             "text": html_to_text(pick("text", ".content, .message-body, .post-content")
                                   or " ".join(block.css("p").getall())),

@@ -10,11 +10,14 @@ News searches). Bad entries are logged with the reason and skipped.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
 
 import yaml
+from cssselect import SelectorError
+from parsel import Selector
 
 from pipeline.store.records import SOURCE_KINDS, Source
 from pipeline.store.schema import SourceRow
@@ -23,6 +26,7 @@ from pipeline.common.settings import config_dir
 log = logging.getLogger(__name__)
 # What the store's columns hold (a longer value would fail the whole crawl on PostgreSQL).
 _LENGTHS = {key: SourceRow.__table__.c[key].type.length for key in ("id", "name", "province")}
+_PROBE = Selector(text="<p></p>")
 _KNOWN = {"id", "name", "kind", "url", "urls", "province", "selectors", "verified", "url_template", "queries"}
 
 
@@ -63,6 +67,16 @@ def parse_source(entry: Any) -> Source:
     selectors = entry.get("selectors") or {}
     if not isinstance(selectors, dict):
         raise ValueError("selectors must be a mapping")
+    for key, css in selectors.items():
+        try:
+            _PROBE.css(str(css))
+        except SelectorError as exc:
+            raise ValueError(f"selector {key} {css!r} is not valid CSS: {exc}") from exc
+    if entry.get("link_pattern"):
+        try:
+            re.compile(str(entry["link_pattern"]))
+        except re.error as exc:
+            raise ValueError(f"link_pattern {entry['link_pattern']!r} is not a valid regular expression: {exc}") from exc
     for key, limit in _LENGTHS.items():
         if entry.get(key) is not None and len(str(entry[key])) > limit:
             raise ValueError(f"{key} is {len(str(entry[key]))} characters long, more than {limit}")

@@ -1,6 +1,7 @@
 """Hostile sites for the security suite: every server listens in 127.0.0.0/8 only."""
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -8,9 +9,11 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from crawlers.loopback import LoopbackSite
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, IN_CI
 
 HOSTILE = FIXTURES / "hostile"
 METADATA_PATH = "/computeMetadata/v1/instance/service-accounts/default/token"
@@ -64,3 +67,14 @@ def hostile(tmp_path: Path) -> Iterator[HostileSites]:
         with LoopbackSite(folder, {"/chuyen/sieu-du-lieu": to_metadata}) as site:
             sites.site = site
             yield sites
+
+
+# Property tests: 2,000 examples per property under CI=true, fewer locally;
+# HYPOTHESIS_PROFILE=long runs 20,000 (see the README's Security section).
+hypothesis_settings.register_profile("dev", max_examples=200, deadline=None,
+                                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+hypothesis_settings.register_profile("ci", max_examples=2_000, deadline=None,
+                                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+hypothesis_settings.register_profile("long", max_examples=20_000, deadline=None,
+                                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if IN_CI else "dev"))
