@@ -16,10 +16,9 @@ from datetime import datetime
 import trafilatura
 from parsel import Selector
 
-from pipeline.parse.markup import html_selector
-
 from pipeline.parse.dates import parse_datetime, parse_visible_date
 from pipeline.common.textutil import clean_title, clean_whitespace, html_to_text, nfc
+from pipeline.parse.markup import clean_markup
 from pipeline.parse.urls import absolute_url
 
 log = logging.getLogger(__name__)
@@ -141,7 +140,8 @@ def extract_article(html: str, url: str, selectors: dict[str, str] | None = None
     """Extract one article page. Never fetches; ``html`` is the decoded page."""
     selectors = selectors or {}
     hints = hints or {}
-    sel = html_selector(html)
+    html = clean_markup(html)
+    sel = Selector(text=html)
     meta = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                        include_tables=False, favor_precision=True)
     t_title = getattr(meta, "title", None) if meta else None

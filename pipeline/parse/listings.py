@@ -9,7 +9,6 @@ import re
 from urllib.parse import urlsplit
 
 from pipeline.parse.markup import html_selector
-
 from pipeline.parse.urls import absolute_url
 
 _ID_PATH = re.compile(r"\d{5,}(\.[a-z]{2,5})?/?$", re.I)

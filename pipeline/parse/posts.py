@@ -34,9 +34,8 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-from pipeline.parse.markup import html_selector
-
 from pipeline.common.textutil import clean_title, clean_whitespace, html_to_text, nfc
+from pipeline.parse.markup import html_selector
 from pipeline.parse.urls import absolute_url, is_http_url
 
 log = logging.getLogger(__name__)
