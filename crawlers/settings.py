@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawlers import egress
 from pipeline.common.settings import Settings, get_settings
 
 
 def scrapy_settings(settings: Settings | None = None) -> dict[str, Any]:
-    """Scrapy settings: politeness, limits, retries, our pipeline and middlewares."""
+    """Scrapy settings: politeness, limits, retries, our pipeline and middlewares,
+    the egress guard and only the http(s) download handlers."""
     settings = settings or get_settings()
     crawl = settings.section("crawl")
     return {
@@ -40,6 +42,11 @@ def scrapy_settings(settings: Settings | None = None) -> dict[str, Any]:
         "DULUAN_MAX_LISTING_PAGES": crawl.get("max_listing_pages", 3),
         "DULUAN_DATA_DIR": str(settings.data_dir),
         "DULUAN_TIMEZONE": settings.timezone,
+        "DULUAN_MAX_EXPORT_BYTES": crawl.get("max_export_bytes", 50 * 1024 * 1024),
+        "DULUAN_MAX_EXPORT_DEPTH": crawl.get("max_export_depth", 16),
+        "DULUAN_MAX_POST_CHARS": crawl.get("max_post_chars", 20_000),
+        "DULUAN_MAX_EXPORT_CELL_CHARS": crawl.get("max_export_cell_chars", 1_000_000),
+        **egress.scrapy_settings(),
     }
 
 

@@ -9,6 +9,7 @@ from functools import lru_cache
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -17,6 +18,7 @@ from pipeline.common.files import write_text_atomic
 from pipeline.common.labels import LEVELS, vi_number
 from pipeline.common.options import DeploymentOptions
 from pipeline.common.taxonomy import taxonomy
+from pipeline.parse.urls import is_http_url
 from pipeline.report.charts import trend_png
 from pipeline.store.records import IssueEntry, Trend
 
@@ -27,6 +29,8 @@ _SUBTITLES = {"day": "bản tin hằng ngày", "week": "phục vụ giao ban tu�
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#<>])")
 # The zone window bounds are shown in when the caller names none (the project's default).
 DEFAULT_TZ = ZoneInfo(DeploymentOptions().timezone)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_MD_URL_SAFE = ":/?#@!$&*+,;=%~-._"
 
 
 def _vn_date(value: str) -> str:
@@ -42,12 +46,34 @@ def _md(value: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
 
 
+def safe_url(value: object) -> str:
+    """A link target only when it is an absolute http(s) URL (no ``javascript:``,
+    ``data:`` or control characters), else ``#``.
+
+    >>> safe_url("javascript:alert(document.cookie)"), safe_url(" https://baoquangngai.vn/a ")
+    ('#', 'https://baoquangngai.vn/a')
+    """
+    url = str(value or "").strip()
+    return url if is_http_url(url) and not _CONTROL.search(url) else "#"
+
+
+def md_url(value: object) -> str:
+    """:func:`safe_url` percent-encoded for a Markdown link target, so ``)``, ``<``,
+    spaces or ``|`` cannot end the link or inject another.
+
+    >>> md_url("https://a.vn/2) [Bấm](javascript:alert(4)")
+    'https://a.vn/2%29%20%5BB%E1%BA%A5m%5D%28javascript:alert%284%29'
+    """
+    return quote(safe_url(value), safe=_MD_URL_SAFE)
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     """Templates in pipeline/report/templates; ``*.html.j2`` autoescaped, Markdown escaped by ``md``."""
     env = Environment(loader=PackageLoader("pipeline.report", "templates"), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html.j2"]), trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(num=lambda v, d=0: vi_number(float(v), d), vn_date=_vn_date, vn_time=_vn_time, md=_md)
+    env.filters.update(num=lambda v, d=0: vi_number(float(v), d), vn_date=_vn_date, vn_time=_vn_time, md=_md,
+                       safe_url=safe_url, md_url=md_url)
     return env
 
 

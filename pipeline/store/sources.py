@@ -11,19 +11,27 @@ date, author, links, next, post, text, link), ``verified`` and the options
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
 
-from pipeline.store.records import SOURCE_KINDS, Source
+from cssselect import SelectorError
+from parsel import Selector
+
 from pipeline.common.errors import did_you_mean
 from pipeline.common.files import read_yaml
 from pipeline.common.settings import config_dir
+from pipeline.store.records import SOURCE_KINDS, Source
+from pipeline.store.schema import SourceRow
 
 log = logging.getLogger(__name__)
 _KNOWN = ("id", "name", "kind", "url", "urls", "province", "selectors", "verified", "url_template", "queries")
 OPTIONS = ("link_pattern", "max_pages", "max_items", "max_sitemaps", "timezone", "platform")
 SELECTORS = ("title", "lead", "body", "date", "author", "links", "next", "post", "text", "link")
+# What the store's columns hold (a longer value would fail the whole crawl on PostgreSQL).
+_LENGTHS = {key: SourceRow.__table__.c[key].type.length for key in ("id", "name", "province")}
+_PROBE = Selector(text="<p></p>")
 
 
 class SourcesError(ValueError):
@@ -66,9 +74,21 @@ def parse_source(entry: Any) -> Source:
     selectors = entry.get("selectors") or {}
     if not isinstance(selectors, dict):
         raise ValueError("selectors must be a mapping")
-    for key in selectors:
+    for key, css in selectors.items():
         if key not in SELECTORS:
             raise ValueError(f"unknown selector {did_you_mean(str(key), SELECTORS)}")
+        try:
+            _PROBE.css(str(css))
+        except SelectorError as exc:
+            raise ValueError(f"selector {key} {css!r} is not valid CSS: {exc}") from exc
+    if entry.get("link_pattern"):
+        try:
+            re.compile(str(entry["link_pattern"]))
+        except re.error as exc:
+            raise ValueError(f"link_pattern {entry['link_pattern']!r} is not a valid regular expression: {exc}") from exc
+    for key, limit in _LENGTHS.items():
+        if entry.get(key) is not None and len(str(entry[key])) > limit:
+            raise ValueError(f"{key} is {len(str(entry[key]))} characters long, more than {limit}")
     return Source(id=str(entry["id"]), name=str(entry["name"]), kind=entry["kind"], urls=urls,
                   province=entry.get("province"), selectors={k: str(v) for k, v in selectors.items()},
                   options={k: v for k, v in entry.items() if k in OPTIONS},

@@ -27,6 +27,9 @@ from pipeline.store.store import Store
 
 log = logging.getLogger(__name__)
 DUP_WINDOW_DAYS = 14
+# A document's text is read up to this many characters (a hostile page or post
+# cannot make one analysis take minutes and gigabytes).
+MAX_TEXT_CHARS = 100_000
 
 
 @dataclass
@@ -86,7 +89,7 @@ def skipped(reason: str) -> Analysis:
 def analyse_batch(docs: list[DocumentRow], classifier: Classifier, index: DuplicateIndex,
                   province: str, version: str) -> list[dict]:
     """Analysis rows (as dicts of ``AnalysisRow`` columns) for a batch of documents."""
-    texts = [normalize_text(f"{d.title}\n{d.text}") for d in docs]
+    texts = [normalize_text(f"{d.title}\n{d.text[:MAX_TEXT_CHARS]}") for d in docs]
     checks = [is_vietnamese(t) for t in texts]
     analysed = iter(classifier.analyse([t for t, (ok, _) in zip(texts, checks) if ok], province))
     rows = []
@@ -95,7 +98,8 @@ def analyse_batch(docs: list[DocumentRow], classifier: Classifier, index: Duplic
             log.info("document %s skipped: %s", doc.id, reason)
         analysis = next(analysed) if ok else skipped(reason)
         sig = minhash(text)
-        rows.append({"document_id": doc.id, "processed_at": utcnow(), "models": version, "minhash": to_bytes(sig),
+        # The version read: a document rewritten while its batch runs is newer, so stays pending.
+        rows.append({"document_id": doc.id, "processed_at": doc.updated_at, "models": version, "minhash": to_bytes(sig),
                      "dup_group": index.add(doc.id, sig)} | dataclasses.asdict(analysis))
     return rows
 
