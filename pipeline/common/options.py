@@ -56,6 +56,10 @@ class CrawlOptions:
     obey_robots: bool = True
     autothrottle: bool = True
     autothrottle_target_concurrency: float = 2.0
+    max_export_bytes: int = 52_428_800
+    max_export_depth: int = 16
+    max_export_cell_chars: int = 1_000_000
+    max_post_chars: int = 20_000
     max_listing_pages: int = 3
     default_poll_minutes: float = 60.0
     min_poll_minutes: float = 10.0
