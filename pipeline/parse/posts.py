@@ -114,6 +114,7 @@ def _count(value: object) -> int | None:
 
 
 def _no_nul(value: object) -> object:
+    """A text value without NUL characters (PostgreSQL refuses them); others unchanged."""
     return value.replace("\x00", "") if isinstance(value, str) else value
 
 
@@ -167,6 +168,7 @@ def _value_end(text: str, start: int) -> int:
 
 
 def _skip_space(text: str, at: int) -> int:
+    """The first position at or after ``at`` that is not whitespace."""
     return _SPACE.match(text, at).end()  # type: ignore[union-attr]
 
 
@@ -267,6 +269,7 @@ def parse_export(text: str, name: str, base_url: str, salt: bytes,
 
 def _add_post(result: PostsResult, n: int, row: dict[str, object], base_url: str, platform: str,
               salt: bytes, limits: ExportLimits) -> None:
+    """Add row ``n`` as a post, or as rejected with the reason; note a cut text."""
     try:
         post = _row_to_post(row, base_url, platform, salt, limits.max_post_chars)
     except ValueError as exc:
