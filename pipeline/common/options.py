@@ -152,6 +152,11 @@ class AlertOptions:
     levels: tuple[str, ...] = ("do",)
     escalation_points: float = 15.0
 
+    def problem(self) -> str | None:
+        """What is wrong with the values beyond their types, if anything."""
+        unknown = [level for level in self.levels if level not in LEVELS]
+        return f"levels: {did_you_mean(unknown[0], LEVELS)}" if unknown else None
+
 
 @dataclass(frozen=True)
 class ScheduleOptions:
@@ -217,10 +222,9 @@ def options_from(cls: type[T], table: dict[str, Any] | None, where: str = "setti
             raise ConfigError(f"{section} {did_you_mean(str(key), names)}")
         values[key] = _coerce(getattr(base, key), given, f"{section} {key}")
     options = dataclasses.replace(base, **values)  # type: ignore[type-var]
-    if isinstance(options, AlertOptions):
-        for level in options.levels:
-            if level not in LEVELS:
-                raise ConfigError(f"{section} levels: {did_you_mean(level, LEVELS)}")
+    problem = options.problem() if hasattr(options, "problem") else None
+    if problem:
+        raise ConfigError(f"{section} {problem}")
     return options
 
 

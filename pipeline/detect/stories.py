@@ -16,7 +16,6 @@ later, "Quảng Ngãi: thêm 5 ổ dịch sốt xuất huyết" end up in one st
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
