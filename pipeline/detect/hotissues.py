@@ -13,6 +13,12 @@ Heat (0–100) = proximity × (weighted sum of components in [0, 1]) + engagemen
 
 A level also needs ``min_documents`` in 24 hours (đỏ 3, cam 2, vàng 1), and đỏ an EARS-t alarm on the topic × province series, so a quiet
 day cannot reach it on one loud story alone.
+
+"Vấn đề đột xuất" (``[severity]``): a story of the configured province whose
+content is severe (:mod:`pipeline.detect.severity`: deaths, many hospitalised,
+children, clusters, officials' orders, prosecutions) is đỏ from ``do_points``
+with ``min_documents`` in 24 hours, and at least cam from ``cam_points``,
+whatever its volume; false-information stories are not read this way.
 """
 from __future__ import annotations
 
@@ -24,12 +30,13 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from pipeline.common.labels import LEVEL_ORDER, NATIONWIDE, TOPIC_SHORT, vi_number
+from pipeline.common.labels import LEVEL_ORDER, NATIONWIDE, TOPIC_SHORT, level_rank, vi_number
 from pipeline.detect.mentions import Clock, iter_mentions
 from pipeline.store.records import Issue, Mention, Story
 from pipeline.detect.routing import load_routing
 from pipeline.store.schema import AnalysisRow, DocumentRow
 from pipeline.common.settings import Settings, options_from
+from pipeline.detect.severity import Severity, SeverityOptions, read_severity
 from pipeline.detect.stories import StoryOptions, build_stories
 from pipeline.store.store import Store
 from pipeline.detect.trends import Series, TrendOptions, ears, weekday_factors
@@ -79,6 +86,8 @@ class Detector:
         self.trend = options_from(TrendOptions, settings.section("trends"))
         self.heat = options_from(HeatOptions, settings.section("heat") | {"levels": settings.section("levels")})
         self.story_options = options_from(StoryOptions, settings.section("stories"))
+        self.severity_options = options_from(SeverityOptions, settings.section("severity"))
+        self._severity_of: dict[int, Severity] = {}
         self.clock = Clock.from_settings(settings)
         self.end = end
         self.n_bins = self.trend.history_days + self.trend.baseline_days
@@ -120,6 +129,30 @@ class Detector:
         kind = "local" if province == self.province else "unplaced" if province is None else "other"
         return self.heat.proximity[kind]
 
+    def severity(self, story: Story, b: int) -> Severity:
+        """What the story's documents published up to the end of bin ``b`` say about its severity."""
+        total = Severity()
+        if story.signal == "thong_tin_sai_lech":
+            return total
+        for m in story.mentions:
+            if self.bin_of(m.published_at) <= b:
+                if m.id not in self._severity_of:
+                    self._severity_of[m.id] = read_severity([f"{m.title}. {m.lead}"])
+                total = total.merge(self._severity_of[m.id])
+        return total
+
+    def sudden(self, story: Story, severity: Severity, documents: int, level: str | None) -> str | None:
+        """The level after the "vấn đề đột xuất" rule."""
+        options = self.severity_options
+        if options.local_only and story.province != self.province:
+            return level
+        points = severity.points(options)
+        if points >= options.do_points and documents >= options.min_documents:
+            return "do"
+        if points >= options.cam_points and level_rank(level) < level_rank("cam"):
+            return "cam"
+        return level
+
     def score(self, story: Story, b: int) -> tuple[float, str | None, dict[str, float]]:
         """(heat, level, components) of a story as of the end of bin ``b``."""
         h = self.heat
@@ -147,8 +180,11 @@ class Detector:
                     and (name != "do" or alarm or not h.do_needs_alarm):
                 level = name
                 break
+        severity = self.severity(story, b)
+        level = self.sudden(story, severity, len(now), level)
         return heat, level, parts | {"engagement": float(engagement), "proximity": proximity,
-                                     "alarm": float(alarm), "ratio": ratio or 0.0}
+                                     "alarm": float(alarm), "ratio": ratio or 0.0,
+                                     "severity": severity.points(self.severity_options)}
 
     def issue(self, story: Story) -> Issue:
         """The story as an issue scored for the last 24 hours, with its history and route."""
@@ -173,13 +209,14 @@ class Detector:
     def why(self, story: Story, now: list[Mention], parts: dict[str, float]) -> str:
         """One plain-Vietnamese sentence saying why, e.g. "12 bài từ 7 nguồn trong 24 giờ, gấp 4 lần mức thường; …"."""
         where = story.province or NATIONWIDE
-        pieces = [f"{len(now)} bài từ {len({m.source_id for m in now})} nguồn trong 24 giờ"]
+        pieces = self.severity(story, self.n_bins - 1).phrases()
+        pieces.append(f"{len(now)} bài từ {len({m.source_id for m in now})} nguồn trong 24 giờ")
         ratio = parts.get("ratio") or 0
         if ratio >= 1.5:
-            pieces[0] += f", gấp {vi_number(ratio, 0 if ratio >= 3 else 1)} lần mức thường về " \
+            pieces[-1] += f", gấp {vi_number(ratio, 0 if ratio >= 3 else 1)} lần mức thường về " \
                          f"{TOPIC_SHORT[story.topic]} ở {where}"
         elif ratio:
-            pieces[0] += ", quanh mức thường"
+            pieces[-1] += ", quanh mức thường"
         facility, n_fac = (Counter(f for m in now for f in m.facilities).most_common(1) or [("", 0)])[0]
         pressing = sum(m.signal == "van_de_buc_xuc" for m in now)
         false = sum(m.signal == "thong_tin_sai_lech" for m in now)
