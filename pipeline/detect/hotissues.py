@@ -36,6 +36,7 @@ from pipeline.store.records import Issue, Mention, Story
 from pipeline.detect.routing import load_routing
 from pipeline.store.schema import AnalysisRow, DocumentRow
 from pipeline.common.settings import Settings, options_from
+from pipeline.detect.rebuttals import NOT_REBUTTED, Rebuttal, RebuttalOptions, link_rebuttals
 from pipeline.detect.severity import Severity, SeverityOptions, read_severity
 from pipeline.detect.stories import StoryOptions, build_stories
 from pipeline.store.store import Store
@@ -76,6 +77,7 @@ class Report:
     by_signal: dict[str, list[int]]
     stories: list[Story]
     issues: list[Issue]  # stories with news in the last 24 hours or more than one document, hottest first
+    rebuttals: dict[str, Rebuttal] = field(default_factory=dict)  # false-information story id → its rebuttal
 
 
 class Detector:
@@ -88,6 +90,8 @@ class Detector:
         self.story_options = options_from(StoryOptions, settings.section("stories"))
         self.severity_options = options_from(SeverityOptions, settings.section("severity"))
         self._severity_of: dict[int, Severity] = {}
+        self.rebuttal_options = options_from(RebuttalOptions, settings.section("rebuttals"))
+        self.rebuttals: dict[str, Rebuttal] = {}
         self.clock = Clock.from_settings(settings)
         self.end = end
         self.n_bins = self.trend.history_days + self.trend.baseline_days
@@ -192,7 +196,8 @@ class Detector:
         heat, level, parts = self.score(story, last)
         series = self.series(story.topic, story.province)
         window = range(last - self.trend.baseline_days + 1, last + 1)
-        route = load_routing().route(story.topic, story.signal, level)
+        rebuttal = self.rebuttals.get(story.id)
+        route = load_routing().route(story.topic, story.signal, level, rebuttal.status if rebuttal else None)
         now = self.in_bin(story, last)
         now_ids = {m.id for m in now}
         return Issue(
@@ -209,7 +214,17 @@ class Detector:
     def why(self, story: Story, now: list[Mention], parts: dict[str, float]) -> str:
         """One plain-Vietnamese sentence saying why, e.g. "12 bài từ 7 nguồn trong 24 giờ, gấp 4 lần mức thường; …"."""
         where = story.province or NATIONWIDE
-        pieces = self.severity(story, self.n_bins - 1).phrases()
+        last = self.n_bins - 1
+        severity = self.severity(story, last)
+        pieces = severity.phrases()
+        first = max(0, self.bin_of(story.first_seen))
+        if first < last:
+            earlier = self.severity(story, first)
+            pieces.insert(0, f"ngày thứ {last - first + 1}")
+            if 0 < earlier.hospitalised < severity.hospitalised:
+                grown = next(p for p in pieces if p.endswith("nhập viện"))
+                pieces.remove(grown)
+                pieces[0] += f": từ {earlier.hospitalised} lên {grown}"
         pieces.append(f"{len(now)} bài từ {len({m.source_id for m in now})} nguồn trong 24 giờ")
         ratio = parts.get("ratio") or 0
         if ratio >= 1.5:
@@ -224,6 +239,14 @@ class Detector:
             pieces.append(f"{n_fac} bài nói về {facility}")
         if false:
             pieces.append(f"{false} bài về thông tin sai lệch")
+        rebuttal = self.rebuttals.get(story.id)
+        if rebuttal and rebuttal.status == NOT_REBUTTED:
+            pieces.append("chưa có cơ quan chức năng bác bỏ")
+        elif rebuttal:
+            pieces.append(f"đã được {rebuttal.documents[0].source_name} bác bỏ sau "
+                          f"{vi_number(rebuttal.hours_to_rebuttal or 0)} giờ")
+            if rebuttal.still_spreading:
+                pieces.append("vẫn lan truyền sau khi bác bỏ")
         elif pressing:
             pieces.append(f"{pressing} bài phản ánh vấn đề bức xúc")
         engagement = int(parts.get("engagement", 0))
@@ -248,10 +271,11 @@ def detect(store: Store, settings: Settings, end: datetime) -> Report:
     start = end - DAY * detector.trend.baseline_days
     mentions = list(iter_mentions(store, start, end))
     stories = build_stories(mentions, detector.story_options)
+    detector.rebuttals = link_rebuttals(stories, detector.rebuttal_options)
     last = detector.n_bins - 1
     candidates = [s for s in stories if len(s.mentions) > 1 or detector.bin_of(s.last_seen) == last]
     issues = sorted((detector.issue(s) for s in candidates), key=lambda i: (-i.heat, i.key))
     log.info("detected %d stories; %d at vàng or above in the last 24 h",
              len(stories), sum(i.level is not None for i in issues))
     return Report(end=end, days=detector.days, totals=detector.totals, by_topic=detector.by_topic,
-                  by_signal=detector.by_signal, stories=stories, issues=issues)
+                  by_signal=detector.by_signal, stories=stories, issues=issues, rebuttals=detector.rebuttals)

@@ -29,13 +29,14 @@ class Routing:
     rules: list[dict[str, Any]]
     levels: dict[str, list[str]]
 
-    def route(self, topic: str, signal: str, level: str | None) -> Route:
-        """The first rule matching ``topic``, ``signal`` and ``level``, plus the level's actions.
+    def route(self, topic: str, signal: str, level: str | None, rebuttal: str | None = None) -> Route:
+        """The first rule matching ``topic``, ``signal``, ``level`` and the rebuttal status
+        of false information, plus the level's actions.
 
         >>> load_routing().route("kham_chua_benh", "van_de_buc_xuc", "do").lead
         'Sở Y tế (Phòng Nghiệp vụ Y)'
         """
-        facts = {"topic": topic, "signal": signal, "level": level}
+        facts = {"topic": topic, "signal": signal, "level": level, "rebuttal": rebuttal}
         for rule in self.rules:
             if all(facts.get(k) in _as_list(v) for k, v in (rule.get("when") or {}).items()):
                 actions = list(rule.get("actions", [])) + list(self.levels.get(level or "", []))

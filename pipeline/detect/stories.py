@@ -186,10 +186,11 @@ def build_stories(mentions: list[Mention], options: StoryOptions = StoryOptions(
     stories = []
     for group in groups:
         members = [mentions[i] for i in group]
+        articles = [m for m in members if m.kind == "article"]  # the news decides the topic, not the posts
         provinces = [m.province for m in members if m.province]
         stories.append(Story(
             id=sha1(members[0].url)[:12], title=_representative(members),
-            topic=_majority([m.topic for m in members]),
+            topic=_majority([m.topic for m in (articles or members)]),
             signal=_majority([m.signal for m in members], SIGNAL_PRIORITY),
             province=_majority(provinces) if provinces else None, mentions=members,
             copies=sum(i in copies for i in group)))

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from pipeline.detect.hotissues import Report, detect
+from pipeline.detect.rebuttals import FALSE, NOT_REBUTTED, Rebuttal
 from pipeline.common.labels import LEVELS, NATIONWIDE, SIGNALS, TOPICS, level_rank
 from pipeline.detect.mentions import Clock, iter_mentions
 from pipeline.store.records import Digest, Issue, Mention
@@ -38,9 +39,23 @@ def doc_fields(m: Mention, clock: Clock) -> dict[str, Any]:
             "engagement": m.engagement}
 
 
-def issue_fields(issue: Issue, clock: Clock, days: list[date]) -> dict[str, Any]:
-    """An issue as the digest contract has it, with its history for the trend chart."""
-    return {"key": issue.key, "title": issue.title, "level": issue.level, "heat": issue.heat,
+def rebuttal_fields(rebuttal: Rebuttal | None, clock: Clock) -> dict[str, Any]:
+    """The ``rebuttal`` object of the digest contract (design.md)."""
+    rebuttal = rebuttal or Rebuttal()
+    return {"status": rebuttal.status,
+            "documents": [{k: v for k, v in doc_fields(m, clock).items() if k in ("url", "title", "source",
+                                                                                  "published_at")}
+                          for m in rebuttal.documents],
+            "hours_to_rebuttal": rebuttal.hours_to_rebuttal, "still_spreading": rebuttal.still_spreading}
+
+
+def issue_fields(issue: Issue, clock: Clock, days: list[date],
+                 rebuttals: dict[str, Rebuttal] | None = None) -> dict[str, Any]:
+    """An issue as the digest contract has it, with its history for the trend chart and,
+    for false information, its rebuttal."""
+    extra = {"rebuttal": rebuttal_fields((rebuttals or {}).get(issue.key), clock)} \
+        if issue.signal == FALSE else {}
+    return extra | {"key": issue.key, "title": issue.title, "level": issue.level, "heat": issue.heat,
             "topic": issue.topic, "signal": issue.signal, "province": issue.province or NATIONWIDE,
             "lead_agency": issue.lead_agency, "support_agency": issue.support_agency, "why": issue.why,
             "actions": issue.actions, "components": issue.components,
@@ -75,12 +90,16 @@ def _topics(report: Report, valid_days: int) -> list[dict[str, Any]]:
 
 
 def _items_with_signal(report: Report, signal: str, province: str, clock: Clock) -> list[dict[str, Any]]:
+    """Documents of the last 24 hours with ``signal``; false information carries its story's
+    rebuttal, the rumours nobody has denied yet first."""
     start = report.end - timedelta(days=1)
-    found = [(m, s.title) for s in report.stories for m in s.mentions
-             if m.signal == signal and m.published_at >= start]
-    found.sort(key=lambda p: (p[0].province != province, -p[0].engagement, p[0].published_at, p[0].url))
-    return [doc_fields(m, clock) | {"story": title, "province": m.province or NATIONWIDE}
-            for m, title in found[:MAX_ITEMS]]
+    found = [(m, s) for s in report.stories for m in s.mentions if m.signal == signal and m.published_at >= start]
+    rebutted = {s.id: report.rebuttals[s.id].status != NOT_REBUTTED for _, s in found if s.id in report.rebuttals}
+    found.sort(key=lambda p: (rebutted.get(p[1].id, False), p[0].province != province, -p[0].engagement,
+                              p[0].published_at, p[0].url))
+    return [doc_fields(m, clock) | {"story": s.title, "province": m.province or NATIONWIDE}
+            | ({"rebuttal": rebuttal_fields(report.rebuttals.get(s.id), clock)} if signal == FALSE else {})
+            for m, s in found[:MAX_ITEMS]]
 
 
 def _continuing(report: Report, clock: Clock, days: list[date]) -> list[dict[str, Any]]:
@@ -92,7 +111,7 @@ def _continuing(report: Report, clock: Clock, days: list[date]) -> list[dict[str
         peak = max(earlier, key=level_rank)
         today, yesterday = level_rank(issue.level), level_rank(issue.history[-2] if len(issue.history) > 1 else None)
         movement = "tăng" if today > yesterday else "giảm" if today < yesterday else "giữ nguyên"
-        rows.append(issue_fields(issue, clock, days) | {"peak_level": peak, "movement": movement,
+        rows.append(issue_fields(issue, clock, days, report.rebuttals) | {"peak_level": peak, "movement": movement,
                                                          "documents_7_days": sum(issue.daily)})
     rows.sort(key=lambda r: (-level_rank(r["level"]), -level_rank(r["peak_level"]), -r["documents_7_days"]))
     return rows[:MAX_ISSUES]
@@ -140,7 +159,7 @@ def build_daily(store: Store, settings: Settings, day: date) -> Digest:
         "good_examples": _items_with_signal(report, "dien_hinh_tien_tien", settings.province, clock),
         "continuing": _continuing(report, clock, days),
         "sources": source_health(store, start, end),
-        "issues": [issue_fields(i, clock, days) for i in hot],
+        "issues": [issue_fields(i, clock, days, report.rebuttals) for i in hot],
     }
     return Digest(date=day.isoformat(), period="day", province=settings.province, start=start, end=end,
                   sections=sections, issues=hot)
@@ -159,7 +178,7 @@ def build_periodic(store: Store, settings: Settings, day: date, period: str) -> 
         for issue in report.issues:
             if not issue.level:
                 continue
-            row = issue_fields(issue, clock, report.days[-7:]) | {"first_flagged": d.isoformat(),
+            row = issue_fields(issue, clock, report.days[-7:], report.rebuttals) | {"first_flagged": d.isoformat(),
                                                                   "last_flagged": d.isoformat(), "days_flagged": 1}
             old = flagged.get(issue.key)
             if old:
