@@ -18,7 +18,9 @@ day cannot reach it on one loud story alone.
 content is severe (:mod:`pipeline.detect.severity`: deaths, many hospitalised,
 children, clusters, officials' orders, prosecutions) is đỏ from ``do_points``
 with ``min_documents`` in 24 hours, and at least cam from ``cam_points``,
-whatever its volume; false-information stories are not read this way.
+whatever its volume; elsewhere it is at least vàng from ``vang_points_elsewhere``.
+False-information stories are not read this way. Good examples stay at vàng at
+most (``[heat.max_level]``): they are to be commended, not handled urgently.
 """
 from __future__ import annotations
 
@@ -64,6 +66,7 @@ class HeatOptions:
     levels: dict[str, float] = field(default_factory=lambda: {"do": 70.0, "cam": 50.0, "vang": 30.0})
     min_documents: dict[str, int] = field(default_factory=lambda: {"do": 3, "cam": 2, "vang": 1})
     do_needs_alarm: bool = True
+    max_level: dict[str, str] = field(default_factory=lambda: {"dien_hinh_tien_tien": "vang"})
 
 
 @dataclass
@@ -146,14 +149,14 @@ class Detector:
         return total
 
     def sudden(self, story: Story, severity: Severity, documents: int, level: str | None) -> str | None:
-        """The level after the "vấn đề đột xuất" rule."""
+        """The level after the "vấn đề đột xuất" rule (cam needs the heat of vàng already)."""
         options = self.severity_options
-        if options.local_only and story.province != self.province:
-            return level
         points = severity.points(options)
+        if options.local_only and story.province != self.province:
+            return level or ("vang" if points >= options.vang_points_elsewhere else None)
         if points >= options.do_points and documents >= options.min_documents:
             return "do"
-        if points >= options.cam_points and level_rank(level) < level_rank("cam"):
+        if points >= options.cam_points and level is not None and level_rank(level) < level_rank("cam"):
             return "cam"
         return level
 
@@ -186,6 +189,9 @@ class Detector:
                 break
         severity = self.severity(story, b)
         level = self.sudden(story, severity, len(now), level)
+        cap = h.max_level.get(story.signal)
+        if cap and level_rank(level) > level_rank(cap):
+            level = cap
         return heat, level, parts | {"engagement": float(engagement), "proximity": proximity,
                                      "alarm": float(alarm), "ratio": ratio or 0.0,
                                      "severity": severity.points(self.severity_options)}

@@ -2,7 +2,7 @@
 
 Cues (each with the number written beside it, when there is one):
 
-- deaths: "2 người tử vong", "một bé đã tử vong";
+- deaths: "2 người tử vong", "bé gái 3 tuổi đã tử vong" (not "chưa ghi nhận ca tử vong");
 - hospitalised: "61 học sinh nhập viện", "tổng số ca ngộ độc lên 73";
 - children or pupils: "học sinh", "trẻ em", "mầm non";
 - clusters: "3 ổ dịch", "chùm ca bệnh";
@@ -31,7 +31,8 @@ _NUMBER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6
 _NUM = r"(\d+(?:[.,]\d{3})*|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 _WHO = r"(?:\s+[\wÀ-ỹ]+){0,4}?"
 _DEATHS = re.compile(_NUM + _WHO + r"\s+(?:đã\s+)?(?:tử vong|chết|thiệt mạng|qua đời|không qua khỏi)", re.I)
-_DEATH_WORD = re.compile(r"\b(?:tử vong|thiệt mạng|không qua khỏi|làm chết)\b", re.I)
+_DEATH_WORD = re.compile(r"\b(?:bé|cháu|em|người|bệnh nhân|sản phụ|học sinh|nạn nhân|trẻ|bệnh nhi)"
+                         r"(?:\s+[\wÀ-ỹ,]+){0,10}?\s+(?:đã\s+)?(?:tử vong|không qua khỏi|qua đời|thiệt mạng)\b", re.I)
 _HOSPITALISED = re.compile(
     _NUM + _WHO + r"\s+(?:phải\s+|đã\s+|được\s+)?(?:nhập viện|cấp cứu|nằm viện|điều trị nội trú|đưa vào viện)"
     r"|(?:tổng số|nâng số|số)\s+(?:ca|người|học sinh|trẻ|bệnh nhân)(?:\s+[\wÀ-ỹ]+){0,3}?\s+(?:lên|là)\s+" + _NUM,
@@ -62,7 +63,8 @@ class SeverityOptions:
     do_points: float = 6.0  # đột xuất: đỏ from this many points …
     cam_points: float = 4.0  # … and at least cam from this many
     min_documents: int = 2  # documents in 24 hours the đỏ rule needs
-    local_only: bool = True  # the rule applies to the configured province only
+    local_only: bool = True  # đỏ and cam for the configured province only …
+    vang_points_elsewhere: float = 3.0  # … elsewhere at least vàng from this many
 
 
 def _number(text: str | None) -> int:
@@ -124,7 +126,7 @@ class Severity:
         who = "học sinh" if self.pupils else "trẻ" if self.children else "người"
         pieces = []
         if self.deaths:
-            pieces.append(f"{self.deaths} {who if not self.hospitalised else 'người'} tử vong")
+            pieces.append(f"{self.deaths} người tử vong")
         if self.hospitalised:
             pieces.append(f"{self.hospitalised} {who} nhập viện")
         if self.clusters:

@@ -177,6 +177,46 @@ def unit_mentions(text: str) -> list[tuple[str, str, list[str]]]:
     return found
 
 
+@lru_cache(maxsize=1)
+def _bare_names() -> frozenset[str]:
+    """Lower-case names of communes and wards (current and pre-reform) without their type
+    word, two words or more, that are not :func:`broad_names`."""
+    gaz = gazetteer()
+    names = {key.split(" ", 1)[1] for table in (gaz.units, gaz.old_units) for key in table
+             if key.startswith(("xã ", "phường "))}
+    return frozenset(n for n in names if " " in n and n not in broad_names())
+
+
+@lru_cache(maxsize=1)
+def broad_names() -> frozenset[str]:
+    """Lower-case names of provinces and former districts: a commune or ward named after
+    one ("xã Mộ Đức", "phường Kon Tum") covers a wide area."""
+    gaz = gazetteer()
+    districts = {key.split(" ", 2)[-1] if key.startswith(("thị xã ", "thành phố ")) else key.split(" ", 1)[1]
+                 for key in gaz.districts}
+    return frozenset({p.lower() for p in gaz.provinces} | districts)
+
+
+_CAPITALISED_RUN = re.compile(r"(?<![\wÀ-ỹ])((?:[A-ZĐÀÁẢÃẠÂẦẤẨẪẬĂẰẮẲẴẶÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ]"
+                              r"[\wÀ-ỹ]*\s){1,3}[A-ZĐÀÁẢÃẠÂẦẤẨẪẬĂẰẮẲẴẶÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ]"
+                              r"[\wÀ-ỹ]*)")
+
+
+def bare_unit_names(text: str) -> set[str]:
+    """Commune or ward names written without their type word ("phụ huynh Tịnh Phong"),
+    lower-case; not after a person's title or family name, and not a sentence's first words."""
+    names = _bare_names()
+    found = set()
+    for m in _CAPITALISED_RUN.finditer(text):
+        before = text[max(0, m.start() - 25):m.start()]
+        if not before.strip() or before.rstrip()[-1:] in ".!?:" or _PERSON_BEFORE.search(before):
+            continue
+        words = m.group(1).split()
+        found |= {" ".join(words[a:b]).lower() for a in range(len(words)) for b in range(a + 2, len(words) + 1)
+                  if " ".join(words[a:b]).lower() in names}
+    return found
+
+
 def _pick(provs: list[str], mentioned: list[str], prefer: str | None) -> str | None:
     """The province a unit name means: the only one, one named in the text, or the preferred one."""
     for candidates in (provs if len(provs) == 1 else [], [p for p in provs if p in mentioned],

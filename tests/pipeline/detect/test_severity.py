@@ -11,7 +11,7 @@ from pipeline.detect.severity import SeverityOptions, read_severity
     ("Vụ ngộ độc khiến 5 người chết, 20 người nhập viện", 5),
     ("Bé trai 3 tuổi mắc tay chân miệng đã tử vong", 1),  # a death without a number
     ("Bé gái sốt cao, vào viện cấp cứu song không qua khỏi", 1),
-    ("Sốt xuất huyết tăng, chưa ghi nhận ca tử vong", 1),  # a word cue: read, not understood
+    ("Sốt xuất huyết tăng, chưa ghi nhận ca tử vong", 0),  # no one died
     ("Bệnh viện quá tải, bệnh nhân nằm ghép", 0),
 ])
 def test_deaths(text: str, deaths: int) -> None:
