@@ -29,12 +29,13 @@ from dataclasses import dataclass, field
 _NUMBER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
                  "mười": 10, "hàng chục": 20, "hàng trăm": 100, "chục": 10}
 _NUM = r"(\d+(?:[.,]\d{3})*|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-_WHO = r"(?:\s+[\wÀ-ỹ]+){0,4}?"
-_DEATHS = re.compile(_NUM + _WHO + r"\s+(?:đã\s+)?(?:tử vong|chết|thiệt mạng|qua đời|không qua khỏi)", re.I)
+_COUNT = _NUM + r"(?!\s*(?:tuổi|tháng|ngày|giờ|năm|tuần|lần|độ|km|%))"  # not an age, a date or a measure
+_WHO = r"(?:\s+[\wÀ-ỹ]+){0,7}?"
+_DEATHS = re.compile(_COUNT + _WHO + r"\s+(?:đã\s+)?(?:tử vong|chết|thiệt mạng|qua đời|không qua khỏi)", re.I)
 _DEATH_WORD = re.compile(r"\b(?:bé|cháu|em|người|bệnh nhân|sản phụ|học sinh|nạn nhân|trẻ|bệnh nhi)"
                          r"(?:\s+[\wÀ-ỹ,]+){0,10}?\s+(?:đã\s+)?(?:tử vong|không qua khỏi|qua đời|thiệt mạng)\b", re.I)
 _HOSPITALISED = re.compile(
-    _NUM + _WHO + r"\s+(?:phải\s+|đã\s+|được\s+)?(?:nhập viện|cấp cứu|nằm viện|điều trị nội trú|đưa vào viện)"
+    _COUNT + _WHO + r"\s+(?:phải\s+|đã\s+|được\s+)?(?:nhập viện|cấp cứu|nằm viện|điều trị nội trú|đưa vào viện)"
     r"|(?:tổng số|nâng số|số)\s+(?:ca|người|học sinh|trẻ|bệnh nhân)(?:\s+[\wÀ-ỹ]+){0,3}?\s+(?:lên|là)\s+" + _NUM,
     re.I)
 _CHILDREN = re.compile(r"\b(?:học sinh|trẻ em|trẻ nhỏ|bệnh nhi|mầm non|tiểu học|trẻ sơ sinh|cháu bé|em nhỏ)\b", re.I)

@@ -20,6 +20,7 @@ def test_deaths(text: str, deaths: int) -> None:
 
 @pytest.mark.parametrize(("text", "hospitalised"), [
     ("61 học sinh nhập viện sau bữa trưa bán trú", 61),
+    ("27 học sinh Trường Tiểu học Tịnh Phong nhập viện sau bữa trưa", 27),
     ("Thêm 12 học sinh nhập viện, tổng số ca ngộ độc lên 73", 73),
     ("Hơn 300 người phải nhập viện nghi ngộ độc sau ăn bánh mì", 300),
     ("Hai người nhập viện nghi ngộ độc sau ăn cá nóc", 2),
