@@ -1,7 +1,8 @@
-"""The specific things a document names, on which stories join: a school, a commune
-or ward (with or without its type word; not one named after a former district), a health facility, a product or drug, the
-numbers of an event. A document naming more than two places is a round-up: its
-places do not join it to anything.
+"""The specific things a document names, on which stories join: a school; a commune
+or ward, with or without its type word (not one named after a former district);
+a health facility; a product or drug; the numbers of an event; the age of its
+victim ("bé gái 9 tuổi"). A document naming more than two places is a round-up:
+its places do not join it to anything.
 
 >>> sorted(specific_entities("Thêm 12 học sinh Trường Tiểu học Tịnh Phong ở xã Tịnh Phong nhập viện, "
 ...                          "tổng số lên 73 học sinh", ["Trạm y tế xã Tịnh Phong"]))
@@ -25,6 +26,8 @@ _GENERIC = {"Bệnh", "Viện", "Trung", "Tâm", "Y", "Tế", "Trạm", "Phòng"
             "Đa", "Khoa", "Kiểm", "Soát", "Tật", "Tỉnh", "Huyện", "Quận", "Khu", "Vực", "Xã", "Phường", "TP"}
 _PRODUCT = re.compile(r"\b(?:thuốc|sản phẩm|vắc xin|vaccine|thực phẩm chức năng|sữa|nước uống|bánh|kẹo)"
                       r"((?:\s+[A-Z][\w\-+]*){1,3})")
+_VICTIM = re.compile(r"\b(?:bé|cháu|bệnh nhi|học sinh|nữ sinh|nam sinh|sản phụ|bệnh nhân)\b[^.!?\n\d]{0,20}?"
+                     r"(?<!\d)(\d{1,2}) tuổi", re.I)
 _EVENT_NUMBER = re.compile(r"(?<![\d.,])(\d{2,})(?![.,]?\d)\s+(học sinh|trẻ|cháu|công nhân|bệnh nhân|người|ca|ổ dịch)\b")
 
 
@@ -44,6 +47,7 @@ def specific_entities(text: str, facilities: Sequence[str] = ()) -> set[str]:
         found = {e for e in found if not e.startswith(("place:", "unit:"))}
     found |= {f"product:{m.group(1).strip().lower()}" for m in _PRODUCT.finditer(text)}
     found |= {f"number:{m.group(1)} {m.group(2)}" for m in _EVENT_NUMBER.finditer(text)}
+    found |= {f"victim:{m.group(1)} tuổi" for m in _VICTIM.finditer(text)}
     return found
 
 

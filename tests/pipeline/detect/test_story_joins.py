@@ -56,3 +56,13 @@ def test_a_story_of_posts_takes_an_accented_post_without_emoji() -> None:
                      kind="post")]
     stories = build_stories(posts)
     assert [s.title for s in stories] == ["5h45 sáng mà hàng lấy số khám bệnh vẫn dài"]
+
+
+def test_posts_about_one_child_join_the_news_of_her_death() -> None:
+    mentions = [_mention(1, "Bé gái 9 tuổi tử vong vì sốt xuất huyết", 0),
+                replace(_mention(2, "Bé 9 tuổi ở Bình Sơn mất vì sxh, mn cẩn thận nha", 3, source="fb",
+                                 topic="kien_thuc_suc_khoe"), kind="post"),
+                replace(_mention(3, "Thương bé quá 😢 mới 9 tuổi thôi. Gần nhà mình luôn", 5, source="fb2",
+                                 topic="kien_thuc_suc_khoe", signal="thong_tin_chung"), kind="post"),
+                _mention(4, "Bé 9 tuổi ở Đồng Nai nhập viện vì sốt xuất huyết", 6, source="b", province="Đồng Nai")]
+    assert _groups(mentions) == [[1, 2, 3], [4]]
