@@ -1,1 +1,5 @@
-"""duluan: theo dõi dư luận về y tế (health public-opinion monitoring), network-free stages."""
+"""duluan's pipeline: everything after a page is fetched, one subpackage per stage.
+
+``common`` < ``parse`` < ``store`` < ``understand`` < ``detect`` < ``report`` (< ``web``);
+the modules at this level (cli, jobs, scheduler, frames, export, bench helpers) compose them.
+"""
