@@ -41,6 +41,9 @@ from pipeline.store.store import sha1
 SIGNAL_PRIORITY = ("thong_tin_sai_lech", "van_de_buc_xuc", "dien_hinh_tien_tien", "thong_tin_chung")
 _CHUNK = 500
 TITLE_CHARS = 110
+# unaccented disease names that share a word with another ("huyet", "mieng", "doc")
+_COMPOUND = re.compile(r"\b(?:sot xuat huyet|bang huyet|xuat huyet nao|tay chan mieng|ngo doc thuc pham|"
+                       r"viem nao|viem gan|viem phoi|dai thao duong|tang huyet ap|soi rubella)\b")
 _NOT_TEXT = re.compile(r"https?://\S+|#\w+|[^\w\s.,;:!?()%/\-–…\"'“”]", re.UNICODE)
 
 
@@ -63,8 +66,14 @@ def _copies_of(mentions: list[Mention]) -> dict[int, int]:
     return original
 
 
+def _one_token(text: str) -> str:
+    """Disease names written as one token, so that "sốt xuất huyết" and "băng huyết" share nothing."""
+    return _COMPOUND.sub(lambda m: m.group().replace(" ", ""), text)
+
+
 def _vectors(mentions: list[Mention]) -> np.ndarray | None:
-    texts = [strip_diacritics(expand_abbreviations(f"{m.title} {m.title} {m.lead}")).lower() for m in mentions]
+    texts = [_one_token(strip_diacritics(expand_abbreviations(f"{m.title} {m.title} {m.lead}")).lower())
+             for m in mentions]
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b")
     try:
         return vectorizer.fit_transform(texts)

@@ -105,10 +105,9 @@ def _items_with_signal(report: Report, signal: str, province: str, clock: Clock)
 def _continuing(report: Report, clock: Clock, days: list[date]) -> list[dict[str, Any]]:
     rows = []
     for issue in report.issues:
-        earlier = [lv for lv in issue.history[:-1] if lv]
-        if not earlier:
+        if not any(issue.history[:-1]):
             continue
-        peak = max(earlier, key=level_rank)
+        peak = max((lv for lv in issue.history if lv), key=level_rank)  # today included
         today, yesterday = level_rank(issue.level), level_rank(issue.history[-2] if len(issue.history) > 1 else None)
         movement = "tăng" if today > yesterday else "giảm" if today < yesterday else "giữ nguyên"
         rows.append(issue_fields(issue, clock, days, report.rebuttals) | {"peak_level": peak, "movement": movement,
@@ -161,7 +160,8 @@ def build_daily(store: Store, settings: Settings, day: date) -> Digest:
         "sources": source_health(store, start, end),
         "issues": [issue_fields(i, clock, days, report.rebuttals) for i in hot],
     }
-    return Digest(date=day.isoformat(), period="day", province=settings.province, start=start, end=end,
+    return Digest(date=day.isoformat(), period="day", province=settings.province,
+                  start=start.astimezone(clock.tz), end=end.astimezone(clock.tz),  # local times in every format
                   sections=sections, issues=hot)
 
 
@@ -198,7 +198,8 @@ def build_periodic(store: Store, settings: Settings, day: date, period: str) -> 
                 "headline": {"documents": sum(current.values()), "previous": sum(before.values()),
                              "levels": {k: sum(r["level"] == k for r in issues) for k in LEVELS}},
                 "sources": source_health(store, start, end)}
-    return Digest(date=day.isoformat(), period=period, province=settings.province, start=start, end=end,
+    return Digest(date=day.isoformat(), period=period, province=settings.province,
+                  start=start.astimezone(clock.tz), end=end.astimezone(clock.tz),
                   sections=sections)
 
 

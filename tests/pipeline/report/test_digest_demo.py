@@ -202,3 +202,12 @@ def test_rumour_carries_its_rebuttal_status(demo: dict) -> None:
     assert all(demo["events"].get(d["url"]) == "tindon" for d in linked["documents"])
     false_issues = [i for d in days(18, 20) for i in digest(demo, d)["issues"] if i["signal"] == "thong_tin_sai_lech"]
     assert false_issues and all(i["rebuttal"]["status"] in ("chua_bac_bo", "da_bac_bo") for i in false_issues)
+
+
+def test_window_is_local_and_the_peak_includes_today(demo: dict) -> None:
+    from pipeline.common.labels import level_rank
+
+    doc = digest(demo, "2026-11-18")
+    assert doc["window"] == {"start": "2026-11-17T07:00:00+07:00", "end": "2026-11-18T07:00:00+07:00"}
+    assert doc["continuing"]
+    assert all(level_rank(row["peak_level"]) >= level_rank(row["level"]) for row in doc["continuing"])
