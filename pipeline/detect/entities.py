@@ -1,5 +1,5 @@
 """The specific things a document names, on which stories join: a school; a commune
-or ward, with or without its type word (not one named after a former district);
+or ward, with its type word or, in posts, without (not one named after a former district);
 a health facility; a product or drug; the numbers of an event; the age of its
 victim ("bé gái 9 tuổi"). A document naming more than two places is a round-up:
 its places do not join it to anything.
@@ -31,23 +31,28 @@ _VICTIM = re.compile(r"\b(?:bé|cháu|bệnh nhi|học sinh|nữ sinh|nam sinh|s
 _EVENT_NUMBER = re.compile(r"(?<![\d.,])(\d{2,})(?![.,]?\d)\s+(học sinh|trẻ|cháu|công nhân|bệnh nhân|người|ca|ổ dịch)\b")
 
 
-def specific_entities(text: str, facilities: Sequence[str] = ()) -> set[str]:
-    """Lower-case ``kind:name`` keys of the specific things ``text`` names."""
+def specific_entities(text: str, facilities: Sequence[str] = (), post: bool = False) -> set[str]:
+    """Lower-case ``kind:name`` keys of the specific things ``text`` names; in a ``post``,
+    also communes written without "xã" ("phụ huynh Tịnh Phong"), as people write them."""
     found = {f"facility:{f.lower()}" for f in facilities if _specific(f)}
-    schools = [m.group(1) for m in _SCHOOL.finditer(text)]
+    low = text.lower()
+    schools = [m.group(1) for m in _SCHOOL.finditer(text)] if "trường" in low else []
     units = [(kind, name) for kind, name, _ in unit_mentions(text)
-             if kind in ("xã", "phường") and name.lower() not in broad_names()]
+             if kind in ("xã", "phường") and name.lower() not in broad_names()] if ("xã" in low or "phường" in low) \
+        else []
     found |= {f"school:{school.lower()}" for school in schools}
     found |= {f"unit:{kind} {name}".lower() for kind, name in units}
     # a school is usually named after its commune: "Trường Tiểu học Tịnh Phong" and "xã Tịnh Phong"
     found |= {f"place:{' '.join(w for w in school.split() if w[0].isupper() and w not in _LEVELS).lower()}"
               for school in schools} | {f"place:{name.lower()}" for _, name in units}
-    found |= {f"place:{name}" for name in bare_unit_names(text)}
+    if post:
+        found |= {f"place:{name}" for name in bare_unit_names(text)}
     if len({e for e in found if e.startswith("place:")}) > _ROUNDUP_PLACES:  # a round-up of many places
         found = {e for e in found if not e.startswith(("place:", "unit:"))}
     found |= {f"product:{m.group(1).strip().lower()}" for m in _PRODUCT.finditer(text)}
-    found |= {f"number:{m.group(1)} {m.group(2)}" for m in _EVENT_NUMBER.finditer(text)}
-    found |= {f"victim:{m.group(1)} tuổi" for m in _VICTIM.finditer(text)}
+    if any(ch.isdigit() for ch in text):
+        found |= {f"number:{m.group(1)} {m.group(2)}" for m in _EVENT_NUMBER.finditer(text)}
+        found |= {f"victim:{m.group(1)} tuổi" for m in _VICTIM.finditer(text)}
     return found
 
 

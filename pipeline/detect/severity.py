@@ -88,19 +88,30 @@ class Severity:
     prosecution: bool = False
 
     def add(self, text: str) -> None:
-        """Read the cues of one text into this severity."""
-        deaths = [_number(m.group(1)) for m in _DEATHS.finditer(text)]
-        self.deaths = max([self.deaths, *deaths, 1 if _DEATH_WORD.search(text) else 0])
-        for m in _HOSPITALISED.finditer(text):
-            self.hospitalised = max(self.hospitalised, _number(m.group(1) or m.group(2)))
+        """Read the cues of one text into this severity (a cue's pattern runs only when one
+        of its words is in the text: most documents have none)."""
+        low = text.lower()
+
+        def has(*words: str) -> bool:
+            return any(w in low for w in words)
+
+        if has("tử vong", "chết", "thiệt mạng", "qua đời", "qua khỏi"):
+            deaths = [_number(m.group(1)) for m in _DEATHS.finditer(text)]
+            self.deaths = max([self.deaths, *deaths, 1 if _DEATH_WORD.search(text) else 0])
+        if has("viện", "cấp cứu", "điều trị", "lên", " là "):
+            for m in _HOSPITALISED.finditer(text):
+                self.hospitalised = max(self.hospitalised, _number(m.group(1) or m.group(2)))
         self.children = self.children or bool(_CHILDREN.search(text))
-        self.pupils = self.pupils or "học sinh" in text.lower()
-        for m in _CLUSTERS.finditer(text):
-            self.clusters = max(self.clusters, _number(m.group(1)) or 1)
-        for name, pattern in _ORDERS:
-            if name not in self.orders and pattern.search(text):
-                self.orders.append(name)
-        self.prosecution = self.prosecution or bool(_PROSECUTION.search(text))
+        self.pupils = self.pupils or "học sinh" in low
+        if has("ổ dịch", "chùm ca"):
+            for m in _CLUSTERS.finditer(text):
+                self.clusters = max(self.clusters, _number(m.group(1)) or 1)
+        if has("chỉ đạo", "yêu cầu", "đề nghị", "công điện", "hỏa tốc"):
+            for name, pattern in _ORDERS:
+                if name not in self.orders and pattern.search(text):
+                    self.orders.append(name)
+        self.prosecution = self.prosecution or (has("tố", "tạm giam", "tạm giữ", "xét xử")
+                                                and bool(_PROSECUTION.search(text)))
 
     def merge(self, other: Severity) -> Severity:
         """Both severities together: the larger numbers, every order."""

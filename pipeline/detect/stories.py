@@ -114,7 +114,7 @@ def _compatible(a: Mention, b: Mention, similarity: float, options: StoryOptions
 
 def _entity_keys(m: Mention) -> set[str]:
     """Specific things of a mention; event numbers carry the topic so they join within one."""
-    found = specific_entities(f"{m.title}. {m.lead}", m.facilities)
+    found = specific_entities(f"{m.title}. {m.lead}", m.facilities, post=m.kind == "post")
     return strong(found) | {f"{m.topic}|{e}" for e in found if e.startswith("number:")}
 
 

@@ -21,11 +21,13 @@ def test_an_outbreak_told_over_three_days_is_one_story() -> None:
         _mention(3, "Thêm 12 học sinh nhập viện, tổng số ca ngộ độc lên 73 ở xã Tịnh Phong", 44, source="c",
                  topic="an_toan_thuc_pham", province=None),  # names the commune, not the province
         _mention(4, "Phụ huynh bức xúc vì con ngộ độc ở xã Tịnh Phong", 46, source="d", topic="kham_chua_benh"),
+        replace(_mention(6, "Phụ huynh Tịnh Phong bức xúc vì bếp ăn không phép", 47, source="fb",
+                         topic="quan_ly_tai_chinh"), kind="post"),  # the commune without "xã", as people write
         _mention(5, "Đồng Nai: 30 học sinh Trường Tiểu học Long Bình nhập viện", 50, province="Đồng Nai",
                  topic="an_toan_thuc_pham"),
     ]
-    assert _groups(mentions) == [[1, 2, 3, 4], [5]]
-    story = next(s for s in build_stories(mentions) if len(s.mentions) == 4)
+    assert _groups(mentions) == [[1, 2, 3, 4, 6], [5]]
+    story = next(s for s in build_stories(mentions) if len(s.mentions) == 5)
     assert story.province == "Quảng Ngãi" and story.id == build_stories(mentions[:1])[0].id
 
 
