@@ -52,7 +52,8 @@ def specific_entities(text: str, facilities: Sequence[str] = (), post: bool = Fa
     found |= {f"product:{m.group(1).strip().lower()}" for m in _PRODUCT.finditer(text)}
     if any(ch.isdigit() for ch in text):
         found |= {f"number:{m.group(1)} {m.group(2)}" for m in _EVENT_NUMBER.finditer(text)}
-        found |= {f"victim:{m.group(1)} tuổi" for m in _VICTIM.finditer(text)}
+        if "tuổi" in low:
+            found |= {f"victim:{m.group(1)} tuổi" for m in _VICTIM.finditer(text)}
     return found
 
 

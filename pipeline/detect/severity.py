@@ -98,7 +98,7 @@ class Severity:
         if has("tử vong", "chết", "thiệt mạng", "qua đời", "qua khỏi"):
             deaths = [_number(m.group(1)) for m in _DEATHS.finditer(text)]
             self.deaths = max([self.deaths, *deaths, 1 if _DEATH_WORD.search(text) else 0])
-        if has("viện", "cấp cứu", "điều trị", "lên", " là "):
+        if has("nhập viện", "nằm viện", "vào viện", "cấp cứu", "điều trị nội trú", "số "):
             for m in _HOSPITALISED.finditer(text):
                 self.hospitalised = max(self.hospitalised, _number(m.group(1) or m.group(2)))
         self.children = self.children or bool(_CHILDREN.search(text))

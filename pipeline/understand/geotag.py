@@ -197,23 +197,28 @@ def broad_names() -> frozenset[str]:
     return frozenset({p.lower() for p in gaz.provinces} | districts)
 
 
-_CAPITALISED_RUN = re.compile(r"(?<![\wÀ-ỹ])((?:[A-ZĐÀÁẢÃẠÂẦẤẨẪẬĂẰẮẲẴẶÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ]"
-                              r"[\wÀ-ỹ]*\s){1,3}[A-ZĐÀÁẢÃẠÂẦẤẨẪẬĂẰẮẲẴẶÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ]"
-                              r"[\wÀ-ỹ]*)")
+_WORDS_AND_STOPS = re.compile(r"[\wÀ-ỹ]+|[.!?:;,()\"“”]")
+_PERSON_TITLES = frozenset({"anh", "chị", "em", "bà", "ông", "cô", "chú", "bác", "cháu", "bé", "cụ", "bạn", "thầy",
+                            "mẹ", "bố", "con", "tên", "bs"})
 
 
 def bare_unit_names(text: str) -> set[str]:
     """Commune or ward names written without their type word ("phụ huynh Tịnh Phong"),
-    lower-case; not after a person's title or family name, and not a sentence's first words."""
+    lower-case: two or three capitalised words after a lower-case word that is not a
+    person's title (so neither a sentence's first words nor part of a longer name)."""
     names = _bare_names()
+    tokens = _WORDS_AND_STOPS.findall(text)
     found = set()
-    for m in _CAPITALISED_RUN.finditer(text):
-        before = text[max(0, m.start() - 25):m.start()]
-        if not before.strip() or before.rstrip()[-1:] in ".!?:" or _PERSON_BEFORE.search(before):
+    for i in range(1, len(tokens) - 1):
+        before = tokens[i - 1]
+        if not (_capitalised(tokens[i]) and _capitalised(tokens[i + 1])) or not before[0].isalpha() \
+                or _capitalised(before) or before.lower() in _PERSON_TITLES:
             continue
-        words = m.group(1).split()
-        found |= {" ".join(words[a:b]).lower() for a in range(len(words)) for b in range(a + 2, len(words) + 1)
-                  if " ".join(words[a:b]).lower() in names}
+        for n in (3, 2):
+            words = tokens[i:i + n]
+            if len(words) == n and all(_capitalised(w) for w in words) and " ".join(words).lower() in names:
+                found.add(" ".join(words).lower())
+                break
     return found
 
 
