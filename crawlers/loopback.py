@@ -80,19 +80,23 @@ class _Server(ThreadingHTTPServer):
 
 
 class LoopbackSite:
-    """``with LoopbackSite(folder) as site: site.base_url`` — a site on 127.0.0.1."""
+    """``with LoopbackSite(folder) as site: site.base_url`` — a site on 127.0.0.1
+    (or another address of 127.0.0.0/8)."""
 
-    def __init__(self, root: Path, routes: dict[str, Route] | None = None, port: int = 0) -> None:
-        self.server = _Server(("127.0.0.1", port), _Handler)
+    def __init__(self, root: Path, routes: dict[str, Route] | None = None, port: int = 0,
+                 host: str = "127.0.0.1") -> None:
+        if not host.startswith("127."):
+            raise ValueError(f"{host} is not a loopback address: tests never leave 127.0.0.0/8")
+        self.server = _Server((host, port), _Handler)
         self.server.root = Path(root).resolve()
         self.server.routes = dict(routes or {})
-        self.server.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.server.base_url = f"http://{host}:{self.server.server_address[1]}"
         self.server.hits = []
         self._thread = threading.Thread(target=self.server.serve_forever, name="loopback-site", daemon=True)
 
     @property
     def base_url(self) -> str:
-        """``http://127.0.0.1:PORT``."""
+        """``http://127.0.0.1:PORT`` (or the host given)."""
         return self.server.base_url
 
     @property

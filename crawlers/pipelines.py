@@ -9,6 +9,7 @@ from scrapy.crawler import Crawler
 
 from crawlers.context import context_for
 from crawlers.items import PostItem
+from pipeline.common.textutil import clean_title
 from pipeline.parse.decode import DecodeError, decode_bytes
 from pipeline.parse.extract import MIN_TEXT_CHARS, extract_article
 from pipeline.store.records import Document, RawPage
@@ -56,9 +57,6 @@ class StorePipeline:
         stats = spider.crawler.stats
         source = spider.source
         link_key = canonical_url(page.url)
-        if page.hints.get("role") == "posts_container":
-            ctx.store.save_page(page, link_key, page.hints.get("encoding"), ctx.run_id)
-            return
         try:
             text, encoding = decode_bytes(page.body, page.content_type)
         except DecodeError as exc:
@@ -76,7 +74,7 @@ class StorePipeline:
         key = link_key
         if found.canonical and _same_host(found.canonical, page.final_url or page.url):
             key = canonical_url(found.canonical)
-        title = found.title or page.hints.get("title", "")
+        title = found.title or clean_title(page.hints.get("title", ""))
         content = content_sha1(title, found.text)
         twin = ctx.store.document_with_content(content, source.id, other_than=key)
         if twin:

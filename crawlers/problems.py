@@ -1,9 +1,13 @@
 """Name the reason a request failed, for the problems table and the run's counters."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from twisted.python.failure import Failure
 
 from scrapy.spidermiddlewares.httperror import HttpError
+
+from crawlers.egress import BlockedAddress, policy
 
 _BY_CLASS = {
     "DownloadTimeoutError": "timeout", "TimeoutError": "timeout", "TCPTimedOutError": "timeout",
@@ -27,6 +31,11 @@ def failure_reason(failure: Failure) -> tuple[str, int | None, str]:
         status = exc.response.status
         return f"http_{status}", status, f"HTTP {status}"
     message = str(exc) or type(exc).__name__
+    if failure.check(BlockedAddress):
+        return "blocked_address", None, message
+    host = urlsplit(failure.request.url).hostname if getattr(failure, "request", None) else None
+    if host and policy.dns_refusal(host):
+        return "blocked_address", None, f"egress guard: {policy.dns_refusal(host)}"
     if type(exc).__name__ == "IgnoreRequest":
         if "redirect" in message:
             return "redirect_loop", None, message

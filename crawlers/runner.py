@@ -17,6 +17,7 @@ from crawlers.spiders.rss import RssSpider
 from crawlers.spiders.sitemap import SitemapSpider
 from pipeline.store.records import Source
 from pipeline.store.schema import utcnow
+from pipeline.common.options import CrawlOptions
 from pipeline.common.settings import get_settings
 from pipeline.store.store import Store
 
@@ -76,7 +77,7 @@ def run_crawl(store: Store, sources: list[Source], *, sources_file: str | None =
     except KeyboardInterrupt:
         status = "interrupted"
     totals: Counter[str] = Counter()
-    crawl = get_settings().section("crawl")
+    crawl = get_settings().options(CrawlOptions)
     per_source: dict[str, dict[str, Any]] = {}
     for source, crawler in crawlers:
         spider = crawler.spider
@@ -86,9 +87,9 @@ def run_crawl(store: Store, sources: list[Source], *, sources_file: str | None =
         if spider is None or not spider.polled:
             continue
         interval = store.record_poll(source.id, seen=spider.seen, new=spider.new, error=spider.failed_listing,
-                                     min_minutes=crawl.get("min_poll_minutes", 10),
-                                     max_minutes=crawl.get("max_poll_minutes", 1440),
-                                     default_minutes=crawl.get("default_poll_minutes", 60))
+                                     min_minutes=crawl.min_poll_minutes,
+                                     max_minutes=crawl.max_poll_minutes,
+                                     default_minutes=crawl.default_poll_minutes)
         per_source[source.id] = {"seen": spider.seen, "new": spider.new, "error": spider.failed_listing,
                                  "poll_minutes": interval}
     stats = {"totals": dict(totals), "sources": per_source}

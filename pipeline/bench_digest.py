@@ -15,12 +15,16 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from pipeline.common.labels import SIGNALS, TOPICS
+from pipeline.common.taxonomy import taxonomy
 from pipeline.store.schema import AnalysisRow, DocumentRow, SourceRow
 from pipeline.store.store import Store
 
 PROVINCES = ["Quảng Ngãi", "Hà Nội", "Hồ Chí Minh", "Đồng Nai", "Gia Lai", "Nghệ An", "Cần Thơ", None]
 _CHUNK = 20_000
+# Shares of the health topics in taxonomy order (a topic added later weighs 3), and of
+# the signals by role: about the mix of the demo's news.
+TOPIC_WEIGHTS = (8, 14, 4, 5, 3, 3, 3, 5, 55)
+SIGNAL_WEIGHTS = {"pressing": 14, "false_information": 2, "commendable": 4, "default": 80, None: 2}
 
 
 def generate_store(url: str, docs: int, end: datetime, days: int = 365, seed: int = 7) -> None:
@@ -30,8 +34,10 @@ def generate_store(url: str, docs: int, end: datetime, days: int = 365, seed: in
     rng = random.Random(seed)
     news = [(i.get("title") or i["paragraphs"][0][:100], " ".join(i["paragraphs"])[:400], i["outlet"])
             for i in load_news()]
-    topics, signals = list(TOPICS)[:-1], list(SIGNALS)
-    topic_w, signal_w = [8, 14, 4, 5, 3, 3, 3, 5, 55], [14, 2, 4, 80]
+    tax = taxonomy()
+    topics, signals = list(tax.relevant_topics), list(tax.signal_codes)
+    topic_w = [TOPIC_WEIGHTS[i] if i < len(TOPIC_WEIGHTS) else 3 for i in range(len(topics))]
+    signal_w = [SIGNAL_WEIGHTS[label.role] for label in tax.signals]
     store = Store(url)
     with store.session() as s:
         s.execute(insert(SourceRow), [{"id": f"src{n}", "name": f"Nguồn {n}", "kind": "rss", "urls": [],

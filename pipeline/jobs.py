@@ -14,6 +14,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from pipeline.understand.process import process_pending
+from pipeline.common.options import ScheduleOptions
 from pipeline.common.settings import Settings, get_settings
 from pipeline.store.store import Store
 
@@ -55,7 +56,7 @@ def crawl_due(settings: Settings) -> None:
     Scrapy's Twisted reactor starts once per process and only in its main
     thread, so a long-running scheduler cannot crawl in its own process.
     """
-    minutes = float(settings.section("schedule").get("crawl_timeout_minutes", 20))
+    minutes = settings.options(ScheduleOptions).crawl_timeout_minutes
     try:
         result = subprocess.run(CRAWL_COMMAND, stdin=subprocess.DEVNULL, timeout=minutes * 60, check=False)
     except subprocess.TimeoutExpired as exc:

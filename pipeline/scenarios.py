@@ -30,8 +30,10 @@ import yaml
 from crawlers.demo_news import DEMO_ROOT, load_news
 from pipeline.common.labels import level_rank
 from pipeline.common.settings import Settings
+from pipeline.common.taxonomy import taxonomy
 from pipeline.detect.mentions import Clock
-from pipeline.report.digest import build_daily
+from pipeline.detect.rebuttals import REBUTTED
+from pipeline.report.digest import build_daily, digest_json
 from pipeline.store.records import Document
 from pipeline.store.sources import load_sources
 from pipeline.store.store import Store
@@ -44,7 +46,6 @@ SOURCE_OF_OUTLET = {"tinsuckhoe": "tinsuckhoe", "baosuckhoe": "baosuckhoe", "bao
 QUIET_DAYS = 30
 FULL_DAY_HOURS = timedelta(hours=12)  # an event is due on the first digest holding this much of it
 AFTER_DAYS = 2
-WATCHED = {"thong_tin_sai_lech": "false_information", "dien_hinh_tien_tien": "good_examples"}
 
 
 @dataclass
@@ -130,7 +131,7 @@ def _digests(store: Store, settings: Settings, days: list[date],
              progress: Callable[[date], None] | None) -> dict[date, dict[str, Any]]:
     digests = {}
     for day in days:
-        digests[day] = build_daily(store, settings, day).sections
+        digests[day] = digest_json(build_daily(store, settings, day))
         if progress:
             progress(day)
     return digests
@@ -140,6 +141,8 @@ def score_events(events: list[dict[str, Any]], digests: dict[date, dict[str, Any
                  url_of: Callable[[str], str] = str) -> list[EventResult]:
     """Per event: first day flagged, level and issues per day, rebuttal status per day."""
     event_of = {url_of(d["url"]): e["name"] for e in events for d in e["documents"]}
+    tax = taxonomy()
+    watch_of = {tax.false_information: "false_information", tax.commendable: "good_examples"}  # digest sections
     results = []
     for event in events:
         times = [d["published"] for d in event["documents"]]
@@ -155,15 +158,15 @@ def score_events(events: list[dict[str, Any]], digests: dict[date, dict[str, Any
                    == event["name"]]
             holding = [i for i in sections["issues"]
                        if any(event_of.get(d["url"]) == event["name"] for d in i["documents"])]
-            watched = [x for x in sections.get(WATCHED.get(event.get("signal", ""), ""), [])
+            watched = [x for x in sections.get(watch_of.get(event.get("signal", ""), ""), [])
                        if event_of.get(x["url"]) == event["name"]]
             result.levels[day] = max((i["level"] for i in own), key=level_rank, default=None)
             result.issues[day] = len(holding)
             if (own or watched) and result.first_flagged is None:
                 result.first_flagged = day
-            statuses = [x["rebuttal"]["status"] for x in watched + own if "rebuttal" in x]
+            statuses = [x["rebuttal"]["status"] for x in watched + own if x.get("rebuttal")]
             if statuses:
-                result.rebuttal[day] = "da_bac_bo" if "da_bac_bo" in statuses else statuses[0]
+                result.rebuttal[day] = REBUTTED if REBUTTED in statuses else statuses[0]
             day += timedelta(days=1)
         results.append(result)
     return results

@@ -37,6 +37,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from pipeline.common.options import DigestOptions, ScheduleOptions
 from pipeline.common.settings import Settings
 from pipeline.store.store import make_engine
 
@@ -72,13 +73,11 @@ def build_scheduler(settings: Settings, db_url: str, blocking: bool = True,
 def job_plans(settings: Settings) -> dict[str, tuple[BaseTrigger, int]]:
     """Each job's trigger and misfire grace time in seconds, from ``[schedule]``; the
     digest runs at ``[digest] hour:minute``, the moment its 24-hour window ends."""
-    cfg, clock = settings.section("schedule"), settings.section("digest")
+    cfg, clock = settings.options(ScheduleOptions), settings.options(DigestOptions)
     tz = settings.timezone
-    cycle = IntervalTrigger(minutes=float(cfg.get("cycle_minutes", 30)), timezone=tz)
-    digest = CronTrigger(hour=int(clock.get("hour", 7)), minute=int(clock.get("minute", 0)),
-                         second=int(clock.get("second", 0)), timezone=tz)
-    return {CYCLE: (cycle, int(cfg.get("cycle_misfire_grace_seconds", 600))),
-            DIGEST: (digest, int(cfg.get("digest_misfire_grace_seconds", 3600)))}
+    cycle = IntervalTrigger(minutes=cfg.cycle_minutes, timezone=tz)
+    digest = CronTrigger(hour=clock.hour, minute=clock.minute, second=clock.second, timezone=tz)
+    return {CYCLE: (cycle, cfg.cycle_misfire_grace_seconds), DIGEST: (digest, cfg.digest_misfire_grace_seconds)}
 
 
 def install_jobs(scheduler: BaseScheduler, settings: Settings, jobs: Mapping[str, str]) -> None:

@@ -1,7 +1,11 @@
-"""Files written whole or not at all: a temporary name beside the target, then a rename."""
+"""Files written whole or not at all (a temporary name beside the target, then a
+rename), and YAML files read with one plain reason when they cannot be."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 
 def temporary_beside(path: Path) -> Path:
@@ -16,3 +20,14 @@ def write_text_atomic(path: Path, text: str) -> Path:
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def read_yaml(path: Path, error: type[Exception]) -> Any:
+    """The YAML document in ``path``; an unreadable file or invalid YAML raises ``error``
+    with the reason ("cannot read …: No such file or directory")."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise error(f"cannot read {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise error(f"{path} is not valid YAML: {exc}") from exc

@@ -1,13 +1,15 @@
 """Settings: committed defaults in ``config/settings.toml``, overrides from the environment."""
 from __future__ import annotations
 
-import dataclasses
 import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
+
+from pipeline.common.errors import ConfigError
+from pipeline.common.options import check_settings, options_from
 
 T = TypeVar("T")
 
@@ -24,10 +26,16 @@ class Settings:
     """Resolved settings for one run."""
 
     raw: dict[str, Any] = field(default_factory=dict)
+    source: str = "settings.toml"
 
     def section(self, name: str) -> dict[str, Any]:
         """One table of settings.toml, e.g. ``settings.section("crawl")``."""
         return dict(self.raw.get(name, {}))
+
+    def options(self, cls: type[T]) -> T:
+        """The typed options of one table, e.g. ``settings.options(HeatOptions)``
+        (:mod:`pipeline.common.options`)."""
+        return options_from(cls, self.raw.get(cls.SECTION), self.source)  # type: ignore[attr-defined]
 
     @property
     def data_dir(self) -> Path:
@@ -61,30 +69,17 @@ class Settings:
         return f"{dep.get('name', 'duluan')}/0.1 (+mailto:{contact}; health news monitoring)"
 
 
-def options_from(cls: type[T], section: dict[str, Any]) -> T:
-    """An options dataclass from a settings table: each field given is coerced to the
-    type of its default; a dict field is merged into its default (known keys only).
-
-    >>> options_from(TrendOptions, {"alpha": 0.05})  # doctest: +SKIP
-    """
-    base = cls()
-    values: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name not in section:
-            continue
-        default, given = getattr(base, f.name), section[f.name]
-        if isinstance(default, dict):
-            values[f.name] = default | {k: type(default[k])(v) for k, v in dict(given).items() if k in default}
-        else:
-            values[f.name] = type(default)(given)
-    return dataclasses.replace(base, **values)  # type: ignore[type-var]
-
-
 def load_settings(path: Path | None = None) -> Settings:
-    """Read settings.toml (or ``path``)."""
+    """Read settings.toml (or ``path``); an unknown table or key, or a mistyped value,
+    raises :class:`pipeline.common.errors.ConfigError`."""
     path = path or config_dir() / "settings.toml"
-    with open(path, "rb") as fh:
-        return Settings(raw=tomllib.load(fh))
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    check_settings(raw, str(path))
+    return Settings(raw=raw, source=str(path))
 
 
 @lru_cache(maxsize=1)

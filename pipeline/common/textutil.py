@@ -10,6 +10,7 @@ from lxml.etree import ParserError
 
 _SPACES = re.compile(r"[ \t\u00a0\u200b\ufeff]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def nfc(text: str) -> str:
@@ -36,3 +37,15 @@ def html_to_text(fragment: str | None) -> str:
     for bad in root.xpath("//script|//style"):
         bad.drop_tree()
     return clean_whitespace(nfc(root.text_content()))
+
+
+def clean_title(text: str | None) -> str:
+    """One line: control characters (CR, LF, NUL, tab …) and runs of any whitespace
+    become one space, so a title is safe as an e-mail subject or a table cell.
+
+    >>> clean_title("Sốt xuất huyết\\r\\n  tăng\\x00 mạnh")
+    'Sốt xuất huyết tăng mạnh'
+    """
+    if not text:
+        return ""
+    return " ".join(_CONTROLS.sub(" ", text).split())

@@ -28,7 +28,8 @@ _PRODUCT = re.compile(r"\b(?:thuốc|sản phẩm|vắc xin|vaccine|thực phẩ
                       r"((?:\s+[A-Z][\w\-+]*){1,3})")
 _VICTIM = re.compile(r"\b(?:bé|cháu|bệnh nhi|học sinh|nữ sinh|nam sinh|sản phụ|bệnh nhân)\b[^.!?\n\d]{0,20}?"
                      r"(?<!\d)(\d{1,2}) tuổi", re.I)
-_EVENT_NUMBER = re.compile(r"(?<![\d.,])(\d{2,})(?![.,]?\d)\s+(học sinh|trẻ|cháu|công nhân|bệnh nhân|người|ca|ổ dịch)\b")
+_EVENT_NUMBER = re.compile(r"(?<![\d.,])(\d{2,})(?![.,]?\d)\s+"
+                           r"(học sinh|trẻ|cháu|công nhân|bệnh nhân|người|ca|ổ dịch)\b")
 
 
 def specific_entities(text: str, facilities: Sequence[str] = (), post: bool = False) -> set[str]:

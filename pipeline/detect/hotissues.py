@@ -20,7 +20,7 @@ children, clusters, officials' orders, prosecutions) is đỏ from ``do_points``
 with ``min_documents`` in 24 hours, and at least cam from ``cam_points``,
 whatever its volume; elsewhere it is at least vàng from ``vang_points_elsewhere``.
 False-information stories are not read this way. Good examples stay at vàng at
-most (``[heat.max_level]``): they are to be commended, not handled urgently.
+most (``[heat] commendable_max_level``): they are to be commended, not handled urgently.
 """
 from __future__ import annotations
 
@@ -32,41 +32,23 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from pipeline.common.labels import LEVEL_ORDER, NATIONWIDE, TOPIC_SHORT, level_rank, vi_number
+from pipeline.common.labels import LEVEL_ORDER, NATIONWIDE, level_rank, vi_number
+from pipeline.common.taxonomy import taxonomy
 from pipeline.detect.mentions import Clock, iter_mentions
 from pipeline.store.records import Issue, Mention, Story
 from pipeline.detect.routing import load_routing
 from pipeline.store.schema import AnalysisRow, DocumentRow
-from pipeline.common.settings import Settings, options_from
-from pipeline.detect.rebuttals import NOT_REBUTTED, Rebuttal, RebuttalOptions, link_rebuttals
-from pipeline.detect.severity import Severity, SeverityOptions, read_severity
-from pipeline.detect.stories import StoryOptions, build_stories
+from pipeline.common.options import (HeatOptions, LevelOptions, RebuttalOptions, SeverityOptions, StoryOptions,
+                                     TrendOptions)
+from pipeline.common.settings import Settings
+from pipeline.detect.rebuttals import NOT_REBUTTED, Rebuttal, link_rebuttals
+from pipeline.detect.severity import Severity, read_severity
+from pipeline.detect.stories import build_stories
 from pipeline.store.store import Store
-from pipeline.detect.trends import Series, TrendOptions, ears, weekday_factors
+from pipeline.detect.trends import Series, ears, weekday_factors
 
 log = logging.getLogger(__name__)
-PRESSING = ("van_de_buc_xuc", "thong_tin_sai_lech")
 DAY = timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class HeatOptions:
-    """Weights, scales and level thresholds (``[heat]`` and ``[levels]`` in settings.toml;
-    read with :func:`pipeline.common.settings.options_from`)."""
-
-    weights: dict[str, float] = field(default_factory=lambda: {
-        "volume": 0.35, "excess": 0.15, "sources": 0.2, "signal": 0.2, "growth": 0.1})
-    volume_full: float = 10.0
-    ratio_full: float = 4.0
-    sources_full: float = 6.0
-    growth_full: float = 3.0
-    engagement_full: float = 10_000.0
-    engagement_points: float = 10.0
-    proximity: dict[str, float] = field(default_factory=lambda: {"local": 1.0, "unplaced": 0.6, "other": 0.4})
-    levels: dict[str, float] = field(default_factory=lambda: {"do": 70.0, "cam": 50.0, "vang": 30.0})
-    min_documents: dict[str, int] = field(default_factory=lambda: {"do": 3, "cam": 2, "vang": 1})
-    do_needs_alarm: bool = True
-    max_level: dict[str, str] = field(default_factory=lambda: {"dien_hinh_tien_tien": "vang"})
 
 
 @dataclass
@@ -88,13 +70,16 @@ class Detector:
 
     def __init__(self, store: Store, settings: Settings, end: datetime) -> None:
         self.province = settings.province
-        self.trend = options_from(TrendOptions, settings.section("trends"))
-        self.heat = options_from(HeatOptions, settings.section("heat") | {"levels": settings.section("levels")})
-        self.story_options = options_from(StoryOptions, settings.section("stories"))
-        self.severity_options = options_from(SeverityOptions, settings.section("severity"))
+        self.trend = settings.options(TrendOptions)
+        self.heat = settings.options(HeatOptions)
+        self.levels = settings.options(LevelOptions)
+        self.story_options = settings.options(StoryOptions)
+        self.severity_options = settings.options(SeverityOptions)
         self._severity_of: dict[int, Severity] = {}
-        self.rebuttal_options = options_from(RebuttalOptions, settings.section("rebuttals"))
+        self.rebuttal_options = settings.options(RebuttalOptions)
         self.rebuttals: dict[str, Rebuttal] = {}
+        self.routing = load_routing()  # checked against the taxonomy before any work
+        self.taxonomy = taxonomy()
         self.clock = Clock.from_settings(settings)
         self.end = end
         self.n_bins = self.trend.history_days + self.trend.baseline_days
@@ -139,7 +124,7 @@ class Detector:
     def severity(self, story: Story, b: int) -> Severity:
         """What the story's documents published up to the end of bin ``b`` say about its severity."""
         total = Severity()
-        if story.signal == "thong_tin_sai_lech":
+        if story.signal == self.taxonomy.false_information:
             return total
         for m in story.mentions:
             if self.bin_of(m.published_at) <= b:
@@ -174,7 +159,7 @@ class Detector:
             "volume": min(1.0, math.log1p(len(now)) / math.log1p(h.volume_full)),
             "excess": min(1.0, max(0.0, math.log2(ratio) / math.log2(h.ratio_full))) if ratio else 0.0,
             "sources": min(1.0, (len({m.source_id for m in now}) - 1) / (h.sources_full - 1)),
-            "signal": sum(m.signal in PRESSING for m in now) / len(now),
+            "signal": sum(m.signal in self.taxonomy.heat_signals for m in now) / len(now),
             "growth": min(1.0, max(0.0, math.log(len(now) / max(before, 1)) / math.log(h.growth_full))),
         }
         bonus = h.engagement_points * min(1.0, math.log1p(engagement) / math.log1p(h.engagement_full))
@@ -183,15 +168,14 @@ class Detector:
         alarm = series.alarm[b]
         level = None
         for name in reversed(LEVEL_ORDER):  # do, cam, vang
-            if heat >= h.levels[name] and len(now) >= h.min_documents[name] \
+            if heat >= self.levels.floor(name) and len(now) >= h.min_documents[name] \
                     and (name != "do" or alarm or not h.do_needs_alarm):
                 level = name
                 break
         severity = self.severity(story, b)
         level = self.sudden(story, severity, len(now), level)
-        cap = h.max_level.get(story.signal)
-        if cap and level_rank(level) > level_rank(cap):
-            level = cap
+        if story.signal == self.taxonomy.commendable and level_rank(level) > level_rank(h.commendable_max_level):
+            level = h.commendable_max_level
         return heat, level, parts | {"engagement": float(engagement), "proximity": proximity,
                                      "alarm": float(alarm), "ratio": ratio or 0.0,
                                      "severity": severity.points(self.severity_options)}
@@ -203,7 +187,7 @@ class Detector:
         series = self.series(story.topic, story.province)
         window = range(last - self.trend.baseline_days + 1, last + 1)
         rebuttal = self.rebuttals.get(story.id)
-        route = load_routing().route(story.topic, story.signal, level, rebuttal.status if rebuttal else None)
+        route = self.routing.route(story.topic, story.signal, level, rebuttal.status if rebuttal else None)
         now = self.in_bin(story, last)
         now_ids = {m.id for m in now}
         return Issue(
@@ -235,12 +219,12 @@ class Detector:
         ratio = parts.get("ratio") or 0
         if ratio >= 1.5:
             pieces[-1] += f", gấp {vi_number(ratio, 0 if ratio >= 3 else 1)} lần mức thường về " \
-                         f"{TOPIC_SHORT[story.topic]} ở {where}"
+                         f"{self.taxonomy.topic_short(story.topic)} ở {where}"
         elif ratio:
             pieces[-1] += ", quanh mức thường"
         facility, n_fac = (Counter(f for m in now for f in m.facilities).most_common(1) or [("", 0)])[0]
-        pressing = sum(m.signal == "van_de_buc_xuc" for m in now)
-        false = sum(m.signal == "thong_tin_sai_lech" for m in now)
+        pressing = sum(m.signal == self.taxonomy.pressing for m in now)
+        false = sum(m.signal == self.taxonomy.false_information for m in now)
         if n_fac >= 2:
             pieces.append(f"{n_fac} bài nói về {facility}")
         if false:
@@ -277,7 +261,7 @@ def detect(store: Store, settings: Settings, end: datetime) -> Report:
     start = end - DAY * detector.trend.baseline_days
     mentions = list(iter_mentions(store, start, end))
     stories = build_stories(mentions, detector.story_options)
-    detector.rebuttals = link_rebuttals(stories, detector.rebuttal_options)
+    detector.rebuttals = link_rebuttals(stories, detector.rebuttal_options, detector.taxonomy.false_information)
     last = detector.n_bins - 1
     candidates = [s for s in stories if len(s.mentions) > 1 or detector.bin_of(s.last_seen) == last]
     issues = sorted((detector.issue(s) for s in candidates), key=lambda i: (-i.heat, i.key))

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from pipeline.store.records import Mention
 from pipeline.store.schema import AnalysisRow, DocumentRow, SourceRow
+from pipeline.common.options import DigestOptions
 from pipeline.common.settings import Settings
 from pipeline.store.store import Store
 
@@ -34,8 +35,8 @@ class Clock:
     @classmethod
     def from_settings(cls, settings: Settings) -> Clock:
         """The deployment's time zone and ``[digest] hour``/``minute``."""
-        digest = settings.section("digest")
-        return cls(ZoneInfo(settings.timezone), int(digest.get("hour", 7)), int(digest.get("minute", 0)))
+        digest = settings.options(DigestOptions)
+        return cls(ZoneInfo(settings.timezone), digest.hour, digest.minute)
 
     def end_of(self, day: date) -> datetime:
         """The digest moment of ``day`` in UTC, e.g. 23/11 07:00 (+07) → 23/11 00:00Z."""

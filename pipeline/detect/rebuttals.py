@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from pipeline.common.options import RebuttalOptions
 from pipeline.store.records import Mention, Story
 from pipeline.understand.normalize import expand_abbreviations, strip_diacritics
 
-FALSE = "thong_tin_sai_lech"
 NOT_REBUTTED, REBUTTED = "chua_bac_bo", "da_bac_bo"
 _DENIAL = re.compile(
     r"\b(?:bác bỏ|bác tin|sai sự thật|không đúng sự thật|thông tin sai|tin giả|tin đồn|không có cơ sở|"
@@ -34,13 +34,6 @@ _DENIAL_WORDS = ("bác", "sai", "tin giả", "tin đồn", "cơ sở", "căn c�
                  "khẳng định không", "giả mạo", "phạt")
 _AUTHORITY = re.compile(r"\b(?:Sở Y tế|Bộ Y tế|CDC|Trung tâm Kiểm soát bệnh tật|Công an|UBND|Ủy ban nhân dân|"
                         r"Cục An toàn thực phẩm|Cục Quản lý|Viện Pasteur|Viện Vệ sinh|Bệnh viện)", re.I)
-
-
-@dataclass(frozen=True)
-class RebuttalOptions:
-    """How close a denial's text must be to the claim (``[rebuttals]`` in settings.toml)."""
-
-    similarity: float = 0.12
 
 
 @dataclass
@@ -66,9 +59,9 @@ def _text(m: Mention) -> str:
     return strip_diacritics(expand_abbreviations(f"{m.title} {m.title} {m.lead}")).lower()
 
 
-def link_rebuttals(stories: list[Story], options: RebuttalOptions = RebuttalOptions()) -> dict[str, Rebuttal]:
-    """A :class:`Rebuttal` for every false-information story, by story id."""
-    false = [s for s in stories if s.signal == FALSE]
+def link_rebuttals(stories: list[Story], options: RebuttalOptions, false_information: str) -> dict[str, Rebuttal]:
+    """A :class:`Rebuttal` for every story whose signal is ``false_information``, by story id."""
+    false = [s for s in stories if s.signal == false_information]
     if not false:
         return {}
     denials = [m for s in stories for m in s.mentions if is_denial(m)]

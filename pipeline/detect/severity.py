@@ -26,6 +26,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from pipeline.common.options import SeverityOptions
+
 _NUMBER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
                  "mười": 10, "hàng chục": 20, "hàng trăm": 100, "chục": 10}
 _NUM = r"(\d+(?:[.,]\d{3})*|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
@@ -47,25 +49,12 @@ _ORDERS = (
                                    r"(?:đề nghị|yêu cầu|chỉ đạo|công điện|hỏa tốc)", re.I)),
     ("Chủ tịch UBND tỉnh chỉ đạo", re.compile(r"\b(?:Chủ tịch|Phó Chủ tịch) (?:UBND|Ủy ban nhân dân)"
                                               r"(?:\s+[\wÀ-ỹ.]+){0,4}?\s+(?:chỉ đạo|yêu cầu|công điện)", re.I)),
-    ("UBND tỉnh chỉ đạo", re.compile(r"(?<!Chủ tịch )\b(?:UBND|Ủy ban nhân dân) (?:tỉnh|thành phố)(?:\s+[\wÀ-ỹ]+){0,3}?\s+"
+    ("UBND tỉnh chỉ đạo", re.compile(r"(?<!Chủ tịch )\b(?:UBND|Ủy ban nhân dân) (?:tỉnh|thành phố)"
+                                     r"(?:\s+[\wÀ-ỹ]+){0,3}?\s+"
                                      r"(?:chỉ đạo|công điện|hỏa tốc)", re.I)),
 )
 _NATIONAL_ORDERS = {"Thủ tướng chỉ đạo", "Bộ Y tế đề nghị"}
 _PROSECUTION = re.compile(r"\b(?:khởi tố|bắt tạm giam|truy tố|tạm giữ hình sự|xét xử)\b", re.I)
-
-
-@dataclass(frozen=True)
-class SeverityOptions:
-    """Points per cue and the "vấn đề đột xuất" rule (``[severity]`` in settings.toml)."""
-
-    points: dict[str, float] = field(default_factory=lambda: {
-        "death": 3.0, "hospitalised_10": 1.5, "hospitalised_30": 3.0, "children": 1.0, "cluster": 1.0,
-        "provincial_order": 1.5, "national_order": 2.0, "prosecution": 1.0})
-    do_points: float = 6.0  # đột xuất: đỏ from this many points …
-    cam_points: float = 4.0  # … and at least cam from this many
-    min_documents: int = 2  # documents in 24 hours the đỏ rule needs
-    local_only: bool = True  # đỏ and cam for the configured province only …
-    vang_points_elsewhere: float = 3.0  # … elsewhere at least vàng from this many
 
 
 def _number(text: str | None) -> int:

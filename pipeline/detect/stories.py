@@ -26,33 +26,25 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from pipeline.common.options import StoryOptions
+from pipeline.common.taxonomy import taxonomy
 from pipeline.detect.entities import specific_entities, strong
 from pipeline.understand.dedup import DuplicateIndex, from_bytes
 from pipeline.understand.normalize import expand_abbreviations, strip_diacritics
 from pipeline.store.records import Mention, Story
 from pipeline.store.store import sha1
 
-SIGNAL_PRIORITY = ("thong_tin_sai_lech", "van_de_buc_xuc", "dien_hinh_tien_tien", "thong_tin_chung")
 _CHUNK = 500
 TITLE_CHARS = 110
 # unaccented disease names that share a word with another ("huyet", "mieng", "doc")
 _COMPOUND = re.compile(r"\b(?:sot xuat huyet|bang huyet|xuat huyet nao|tay chan mieng|ngo doc thuc pham|"
                        r"viem nao|viem gan|viem phoi|dai thao duong|tang huyet ap|soi rubella)\b")
 _NOT_TEXT = re.compile(r"https?://\S+|#\w+|[^\w\s.,;:!?()%/\-–…\"'“”]", re.UNICODE)
-
-
-@dataclass(frozen=True)
-class StoryOptions:
-    """Clustering parameters (``[stories]`` in settings.toml)."""
-
-    similarity: float = 0.15
-    gap_days: float = 3.0
 
 
 def _copies_of(mentions: list[Mention]) -> dict[int, int]:
@@ -95,7 +87,7 @@ def _earlier_neighbours(x: object, n: int, threshold: float) -> list[list[tuple[
 
 
 def _false(m: Mention) -> bool:
-    return m.signal == "thong_tin_sai_lech"
+    return m.signal == taxonomy().false_information
 
 
 def _places_agree(a: Mention, b: Mention) -> bool:
@@ -200,7 +192,7 @@ def build_stories(mentions: list[Mention], options: StoryOptions = StoryOptions(
         stories.append(Story(
             id=sha1(members[0].url)[:12], title=_representative(members),
             topic=_majority([m.topic for m in (articles or members)]),
-            signal=_majority([m.signal for m in members], SIGNAL_PRIORITY),
+            signal=_majority([m.signal for m in members], taxonomy().signal_priority),
             province=_majority(provinces) if provinces else None, mentions=members,
             copies=sum(i in copies for i in group)))
     stories.sort(key=lambda s: (-len(s.mentions), s.first_seen, s.id))

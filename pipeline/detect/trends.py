@@ -20,20 +20,10 @@ from datetime import date
 
 from scipy.stats import t as student_t
 
+from pipeline.common.options import TrendOptions
+
 MIN_BASELINE_DAYS = 3
 _PSEUDO_COUNT = 2.0  # articles; keeps weekday factors near 1 when counts are low
-
-
-@dataclass(frozen=True)
-class TrendOptions:
-    """EARS-t parameters (``[trends]`` in settings.toml)."""
-
-    baseline_days: int = 7
-    guard_days: int = 2
-    alpha: float = 0.025
-    alarm_weight: float = 0.2
-    min_count: int = 3
-    history_days: int = 28
 
 
 @dataclass

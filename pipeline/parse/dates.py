@@ -59,7 +59,10 @@ def _from_match(m: re.Match[str], tz: str | None) -> datetime | None:
     if g.get("off"):
         sign = -1 if g["off"].startswith("-") else 1
         offset = timedelta(hours=abs(int(g["off"])), minutes=int(g.get("offm") or 0))
-        dt = dt.replace(tzinfo=timezone(sign * offset))
+        try:
+            dt = dt.replace(tzinfo=timezone(sign * offset))
+        except ValueError:  # "GMT+72": no such offset
+            return None
     return _finish(dt, tz)
 
 
@@ -93,7 +96,7 @@ def parse_datetime(value: str | None, tz: str | None = None) -> datetime | None:
     parsed = dateparser.parse(
         value,
         languages=["vi", "en"],
-        settings={"TIMEZONE": tz or DEFAULT_TZ, "RETURN_AS_TIMEZONE_AWARE": True,
+        settings={"TIMEZONE": _tz(tz).key, "RETURN_AS_TIMEZONE_AWARE": True,
                   "PREFER_DATES_FROM": "past"},
     )
     return _finish(parsed, tz) if parsed else None

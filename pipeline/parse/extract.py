@@ -12,14 +12,14 @@ import re
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urljoin
 
 import trafilatura
 from parsel import Selector
 
 from pipeline.parse.dates import parse_datetime, parse_visible_date
-from pipeline.common.textutil import clean_whitespace, html_to_text, nfc
-from pipeline.parse.urls import is_http_url
+from pipeline.common.textutil import clean_title, clean_whitespace, html_to_text, nfc
+from pipeline.parse.markup import clean_markup
+from pipeline.parse.urls import absolute_url
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +140,7 @@ def extract_article(html: str, url: str, selectors: dict[str, str] | None = None
     """Extract one article page. Never fetches; ``html`` is the decoded page."""
     selectors = selectors or {}
     hints = hints or {}
+    html = clean_markup(html)
     sel = Selector(text=html)
     meta = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                        include_tables=False, favor_precision=True)
@@ -158,13 +159,13 @@ def extract_article(html: str, url: str, selectors: dict[str, str] | None = None
         text = clean_whitespace(t_text or "")
     if len(text) < MIN_TEXT_CHARS:
         text = clean_whitespace("\n".join(html_to_text(p) for p in sel.css("p").getall()))
-    title = clean_whitespace(nfc(title))
+    title = clean_title(nfc(title))
     text = _drop_leading_title(nfc(text), title)
     published_at, date_source = _find_date(sel, selectors, hints, tz, t_date)
     author = (html_to_text(sel.css(selectors["author"]).get()) if selectors.get("author") else None) \
         or _first(sel, _META_AUTHORS) or _jsonld(sel, "author") or t_author or hints.get("author")
     canonical = sel.css('link[rel="canonical"]::attr(href)').get() or sel.css('meta[property="og:url"]::attr(content)').get()
-    canonical = urljoin(url, canonical.strip()) if canonical else None
+    canonical = absolute_url(url, canonical) or None
     return Extracted(title=title, text=text, published_at=published_at,
                      date_source=date_source, author=nfc(author).strip() if author else None,
-                     canonical=canonical if is_http_url(canonical) else None)
+                     canonical=canonical)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import feedparser
 
-from pipeline.common.textutil import html_to_text, nfc
+from pipeline.common.textutil import clean_title, html_to_text, nfc
 from pipeline.parse.urls import is_http_url
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def _entry_link(entry: feedparser.FeedParserDict) -> str | None:
     if is_http_url(guid):
         return guid.strip()
     match = _HREF.search(entry.get("summary", "") or "")
-    return match.group(1) if match else None
+    return match.group(1).strip() if match and is_http_url(match.group(1)) else None
 
 
 def _entries(parsed: feedparser.FeedParserDict) -> list[FeedEntry]:
@@ -56,7 +56,7 @@ def _entries(parsed: feedparser.FeedParserDict) -> list[FeedEntry]:
     for e in parsed.entries:
         out.append(FeedEntry(
             link=_entry_link(e),
-            title=nfc(html_to_text(e.get("title", ""))),
+            title=clean_title(nfc(html_to_text(e.get("title", "")))),
             published=e.get("published") or e.get("updated") or e.get("created"),
             summary=html_to_text(e.get("summary", "")),
             author=e.get("author"),
@@ -71,14 +71,20 @@ def parse_feed(body: bytes) -> FeedResult:
     ...            b"<link>https://a.vn/x?a=1&b=2</link></item></channel></rss>").entries[0].link
     'https://a.vn/x?a=1&b=2'
     """
-    parsed = feedparser.parse(body)
+    try:
+        parsed = feedparser.parse(body)
+    except (ValueError, LookupError) as exc:  # feedparser trips on some bogus encoding declarations
+        return FeedResult(bozo_reason=f"unreadable feed: {type(exc).__name__}: {exc}")
     reason = None
     if parsed.bozo:
         reason = f"{type(parsed.bozo_exception).__name__}: {parsed.bozo_exception}"
-        repaired = feedparser.parse(_RAW_AMP.sub(b"&amp;", body))
+        try:
+            repaired = feedparser.parse(_RAW_AMP.sub(b"&amp;", body))
+        except (ValueError, LookupError):
+            repaired = parsed
         if not repaired.bozo or len(repaired.entries) >= len(parsed.entries):
             parsed = repaired
     if not parsed.entries and parsed.get("version", "") == "" and reason is None:
         reason = "not a feed: no RSS or Atom root element"
     return FeedResult(entries=_entries(parsed), bozo_reason=reason,
-                      title=nfc(parsed.feed.get("title", "")) if parsed.get("feed") else "")
+                      title=clean_title(nfc(parsed.feed.get("title", ""))) if parsed.get("feed") else "")

@@ -6,11 +6,10 @@ without, links that look like articles on the same site are taken.
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-from parsel import Selector
-
-from pipeline.parse.urls import is_http_url
+from pipeline.parse.markup import html_selector
+from pipeline.parse.urls import absolute_url
 
 _ID_PATH = re.compile(r"\d{5,}(\.[a-z]{2,5})?/?$", re.I)
 _SLUG_PATH = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){5,}(\.[a-z]{2,5})?/?$", re.I)
@@ -26,18 +25,21 @@ def _same_site(a: str, b: str) -> bool:
 def article_links(html: str, base_url: str, selector: str | None = None,
                   pattern: str | None = None) -> list[str]:
     """Absolute article URLs on a listing page, in page order, without repeats."""
-    sel = Selector(text=html)
+    sel = html_selector(html)
     base = sel.css("base::attr(href)").get() or base_url
     anchors = sel.css(selector) if selector else sel.css("a[href]")
     rx = re.compile(pattern) if pattern else None
     seen: set[str] = set()
     links = []
     for a in anchors:
-        href = a.attrib.get("href") or a.css("a::attr(href)").get()
+        if isinstance(a.root, str):  # a selector ending in ::attr(href) or ::text gives the value itself
+            href = a.root
+        else:
+            href = a.attrib.get("href") or a.css("a::attr(href)").get()
         if not href:
             continue
-        url = urljoin(base, href.strip()).split("#", 1)[0]
-        if not is_http_url(url) or url in seen:
+        url = absolute_url(base, href).split("#", 1)[0]
+        if not url or url in seen:
             continue
         if rx is not None:
             if not rx.search(url):
@@ -62,7 +64,7 @@ def _looks_like_article(url: str, base_url: str, anchor_text: str) -> bool:
 
 def next_page(html: str, base_url: str, selector: str | None = None) -> str | None:
     """The URL of the next listing page: by selector, ``rel=next``, or a "Trang sau" link."""
-    sel = Selector(text=html)
+    sel = html_selector(html)
     href = sel.css(f"{selector}::attr(href)").get() if selector else None
     href = href or sel.css("a[rel~=next]::attr(href), link[rel~=next]::attr(href)").get()
     if not href:
@@ -72,5 +74,5 @@ def next_page(html: str, base_url: str, selector: str | None = None) -> str | No
             if _NEXT_TEXT.match(text) or _NEXT_TEXT.match(label):
                 href = a.attrib.get("href")
                 break
-    url = urljoin(base_url, href) if href else None
-    return url if is_http_url(url) and url != base_url else None
+    url = absolute_url(base_url, href)
+    return url if url and url != base_url else None

@@ -29,7 +29,7 @@ class SitemapResult:
 
 
 def _local(tag: object) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""  # "{namespace}loc" → "loc"
 
 
 def _child_text(el: etree._Element, *names: str) -> str | None:

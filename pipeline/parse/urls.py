@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import courlan
 
@@ -36,5 +36,25 @@ def is_http_url(url: str | None) -> bool:
     """True for an absolute http(s) URL with a host."""
     if not url:
         return False
-    parts = urlsplit(url.strip())
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    try:
+        parts = urlsplit(url.strip())
+        port_ok = parts.port is None or parts.port > 0  # reading it raises ValueError when out of range
+    except ValueError:  # "http://[" (a broken IPv6 host), a port out of range
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and port_ok
+
+
+def absolute_url(base: str, href: str | None) -> str:
+    """``href`` resolved against ``base``; "" when the result is not an absolute
+    http(s) URL (``javascript:``, ``mailto:``, a malformed host).
+
+    >>> absolute_url("https://a.vn/x/", "../b.html"), absolute_url("https://a.vn/", "javascript:alert(1)")
+    ('https://a.vn/b.html', '')
+    """
+    if not href or not href.strip():
+        return ""
+    try:
+        url = urljoin(base, href.strip())
+    except ValueError:
+        return ""
+    return url if is_http_url(url) else ""

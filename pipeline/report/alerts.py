@@ -6,37 +6,30 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 
 from pipeline.report.charts import trend_png
-from pipeline.report.digest import issue_fields
+from pipeline.report.digest import issue_entry
 from pipeline.detect.hotissues import detect
 from pipeline.common.labels import LEVELS, level_rank
 from pipeline.detect.mentions import Clock
 from pipeline.report.render import render_alert
+from pipeline.store.records import IssueEntry
 from pipeline.store.schema import AlertRow, utcnow
-from pipeline.common.settings import Settings, options_from
+from pipeline.common.options import AlertOptions
+from pipeline.common.settings import Settings
 from pipeline.store.store import Store
 
 log = logging.getLogger(__name__)
 MEMORY_DAYS = 7
 
 
-@dataclass(frozen=True)
-class AlertOptions:
-    """``[alerts]`` in settings.toml."""
-
-    levels: tuple[str, ...] = ("do",)
-    escalation_points: float = 15.0
-
-
 @dataclass
 class Alert:
     """One notice: the issue as in the digest, and whether e-mail delivered it."""
 
-    issue: dict[str, Any]
+    issue: IssueEntry
     text: str
     delivered: bool
 
@@ -67,7 +60,7 @@ def _send(subject: str, text: str, html: str, images: dict[str, bytes]) -> bool:
 
 def run_alerts(store: Store, settings: Settings, now: datetime | None = None) -> list[Alert]:
     """Look at the 24 hours before ``now``; send a notice for each issue newly at an alert level."""
-    options = options_from(AlertOptions, settings.section("alerts"))
+    options = settings.options(AlertOptions)
     now = now or utcnow()
     clock = Clock.from_settings(settings)
     report = detect(store, settings, now)
@@ -80,9 +73,9 @@ def run_alerts(store: Store, settings: Settings, now: datetime | None = None) ->
         if not _is_new_or_escalated(issue.key, issue.level, issue.heat, doc_ids, previous, options):
             log.info("issue %s already alerted at this level: %s", issue.key, issue.title)
             continue
-        fields = issue_fields(issue, clock, report.days[-7:])
-        png = trend_png(fields["trend"])
-        text, html = render_alert(fields, f"cid:{issue.key}")
+        entry = issue_entry(issue, clock, report.days[-7:])
+        png = trend_png(entry.trend)
+        text, html = render_alert(entry, f"cid:{issue.key}")
         subject = f"[Khẩn – {LEVELS[issue.level]}] {issue.title}"
         delivered = _send(subject, text, html, {issue.key: png})
         row = AlertRow(issue_key=issue.key, level=issue.level, heat=issue.heat, title=issue.title,
@@ -90,6 +83,6 @@ def run_alerts(store: Store, settings: Settings, now: datetime | None = None) ->
         with store.session() as s:
             s.add(row)
         previous.append(row)
-        sent.append(Alert(fields, text, delivered))
+        sent.append(Alert(entry, text, delivered))
         log.info("alert %s (%s, heat %.0f): %s", issue.key, issue.level, issue.heat, issue.title)
     return sent

@@ -6,6 +6,7 @@ or running it on a backfilled store gives the same content.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import Counter
 from datetime import date, datetime, timedelta
@@ -14,13 +15,17 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from pipeline.detect.hotissues import Report, detect
-from pipeline.detect.rebuttals import FALSE, NOT_REBUTTED, Rebuttal
-from pipeline.common.labels import LEVELS, NATIONWIDE, SIGNALS, TOPICS, level_rank
-from pipeline.detect.mentions import Clock, iter_mentions
-from pipeline.store.records import Digest, Issue, Mention
-from pipeline.store.schema import DocumentRow, ProblemRow, SourceRow
+from pipeline.common.labels import LEVELS, NATIONWIDE, level_rank
 from pipeline.common.settings import Settings
+from pipeline.common.taxonomy import taxonomy
+from pipeline.detect.hotissues import Report, detect
+from pipeline.detect.rebuttals import NOT_REBUTTED, Rebuttal
+from pipeline.detect.mentions import Clock, iter_mentions
+from pipeline.store.records import (ContinuingIssue, DailySections, Digest, DocumentEntry, FlaggedIssue, Headline,
+                                    Issue, IssueEntry, Mention, PeriodHeadline, PeriodSections, RebuttalDocument,
+                                    RebuttalEntry, SignalPeriod, SourceHealth, TopicCount, TopicPeriod, Trend,
+                                    WatchItem)
+from pipeline.store.schema import DocumentRow, ProblemRow, SourceRow
 from pipeline.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -29,6 +34,8 @@ MAX_ISSUES = 10
 MAX_ITEMS = 8
 DOCS_PER_ISSUE = 5
 SILENT_DAYS = 3
+# What a summary keeps of an issue's highest day when it was lower later.
+_PEAK_FIELDS = ("level", "heat", "why", "actions", "lead_agency", "support_agency")
 
 
 def doc_fields(m: Mention, clock: Clock) -> dict[str, Any]:
@@ -39,57 +46,64 @@ def doc_fields(m: Mention, clock: Clock) -> dict[str, Any]:
             "engagement": m.engagement}
 
 
-def rebuttal_fields(rebuttal: Rebuttal | None, clock: Clock) -> dict[str, Any]:
-    """The ``rebuttal`` object of the digest contract (design.md)."""
+def rebuttal_entry(rebuttal: Rebuttal | None, clock: Clock) -> RebuttalEntry:
+    """The ``rebuttal`` of the digest contract (design.md)."""
     rebuttal = rebuttal or Rebuttal()
-    return {"status": rebuttal.status,
-            "documents": [{k: v for k, v in doc_fields(m, clock).items() if k in ("url", "title", "source",
-                                                                                  "published_at")}
-                          for m in rebuttal.documents],
-            "hours_to_rebuttal": rebuttal.hours_to_rebuttal, "still_spreading": rebuttal.still_spreading}
+    documents = [RebuttalDocument(m.url, m.title, m.source_name, m.published_at.astimezone(clock.tz).isoformat())
+                 for m in rebuttal.documents]
+    return RebuttalEntry(rebuttal.status, documents, rebuttal.hours_to_rebuttal, rebuttal.still_spreading)
 
 
-def issue_fields(issue: Issue, clock: Clock, days: list[date],
-                 rebuttals: dict[str, Rebuttal] | None = None) -> dict[str, Any]:
-    """An issue as the digest contract has it, with its history for the trend chart and,
-    for false information, its rebuttal."""
-    extra = {"rebuttal": rebuttal_fields((rebuttals or {}).get(issue.key), clock)} \
-        if issue.signal == FALSE else {}
-    return extra | {"key": issue.key, "title": issue.title, "level": issue.level, "heat": issue.heat,
+def _issue_fields(issue: Issue, clock: Clock, days: list[date],
+                  rebuttals: dict[str, Rebuttal] | None = None) -> dict[str, Any]:
+    """The fields of :class:`IssueEntry` (and of the records extending it) for an issue;
+    false information also carries its rebuttal."""
+    rebuttal = {"rebuttal": rebuttal_entry((rebuttals or {}).get(issue.key), clock)} \
+        if issue.signal == taxonomy().false_information else {}
+    return rebuttal | {"key": issue.key, "title": issue.title, "level": issue.level, "heat": issue.heat,
             "topic": issue.topic, "signal": issue.signal, "province": issue.province or NATIONWIDE,
             "lead_agency": issue.lead_agency, "support_agency": issue.support_agency, "why": issue.why,
             "actions": issue.actions, "components": issue.components,
-            "trend": {"days": [d.isoformat() for d in days], "documents": issue.daily,
-                      "topic_province": issue.series, "threshold": issue.baseline, "levels": issue.history},
-            "documents": [doc_fields(m, clock) for m in issue.mentions[:DOCS_PER_ISSUE]]}
+            "trend": Trend([d.isoformat() for d in days], issue.daily, issue.series, issue.baseline, issue.history),
+            "documents": [DocumentEntry(**doc_fields(m, clock)) for m in issue.mentions[:DOCS_PER_ISSUE]]}
+
+
+def issue_entry(issue: Issue, clock: Clock, days: list[date],
+                rebuttals: dict[str, Rebuttal] | None = None) -> IssueEntry:
+    """A detected issue as the digest and the alerts show it."""
+    return IssueEntry(**_issue_fields(issue, clock, days, rebuttals))
 
 
 def _norm(values: list[int]) -> float:
     return round(mean(values), 1) if values else 0.0
 
 
-def _headline(report: Report, valid_days: int) -> dict[str, Any]:
+def _level_counts(levels: list[str | None]) -> dict[str, int]:
+    counts = Counter(levels)
+    return {k: counts.get(k, 0) for k in LEVELS}
+
+
+def _headline(report: Report, valid_days: int) -> Headline:
     norm_span = report.totals[-1 - min(28, valid_days):-1]
     signal = {k: v[-1] for k, v in report.by_signal.items()}
-    levels = Counter(i.level for i in report.issues if i.level)
-    return {"documents": report.totals[-1], "yesterday": report.totals[-2], "norm_4_weeks": _norm(norm_span),
-            "pressing": signal.get("van_de_buc_xuc", 0), "false_information": signal.get("thong_tin_sai_lech", 0),
-            "good_examples": signal.get("dien_hinh_tien_tien", 0),
-            "levels": {k: levels.get(k, 0) for k in LEVELS}}
+    tax = taxonomy()
+    return Headline(report.totals[-1], report.totals[-2], _norm(norm_span), signal.get(tax.pressing, 0),
+                    signal.get(tax.false_information, 0), signal.get(tax.commendable, 0),
+                    _level_counts([i.level for i in report.issues]))
 
 
-def _topics(report: Report, valid_days: int) -> list[dict[str, Any]]:
+def _topics(report: Report, valid_days: int) -> list[TopicCount]:
     rows = []
-    for code, name in TOPICS.items():
-        counts = report.by_topic.get(code)
-        if counts is None or code == "khong_lien_quan":
+    for label in taxonomy().topics:
+        counts = report.by_topic.get(label.code)
+        if counts is None or label.role == "not_relevant":
             continue
-        rows.append({"topic": code, "name": name, "today": counts[-1], "yesterday": counts[-2],
-                     "norm_4_weeks": _norm(counts[-1 - min(28, valid_days):-1])})
-    return sorted(rows, key=lambda r: (-r["today"], -r["norm_4_weeks"], r["topic"]))
+        rows.append(TopicCount(label.code, label.name, counts[-1], counts[-2],
+                               _norm(counts[-1 - min(28, valid_days):-1])))
+    return sorted(rows, key=lambda r: (-r.today, -r.norm_4_weeks, r.topic))
 
 
-def _items_with_signal(report: Report, signal: str, province: str, clock: Clock) -> list[dict[str, Any]]:
+def _items_with_signal(report: Report, signal: str, province: str, clock: Clock) -> list[WatchItem]:
     """Documents of the last 24 hours with ``signal``; false information carries its story's
     rebuttal, the rumours nobody has denied yet first."""
     start = report.end - timedelta(days=1)
@@ -97,12 +111,13 @@ def _items_with_signal(report: Report, signal: str, province: str, clock: Clock)
     rebutted = {s.id: report.rebuttals[s.id].status != NOT_REBUTTED for _, s in found if s.id in report.rebuttals}
     found.sort(key=lambda p: (rebutted.get(p[1].id, False), p[0].province != province, -p[0].engagement,
                               p[0].published_at, p[0].url))
-    return [doc_fields(m, clock) | {"story": s.title, "province": m.province or NATIONWIDE}
-            | ({"rebuttal": rebuttal_fields(report.rebuttals.get(s.id), clock)} if signal == FALSE else {})
+    false = signal == taxonomy().false_information
+    return [WatchItem(**doc_fields(m, clock), story=s.title, province=m.province or NATIONWIDE,
+                      rebuttal=rebuttal_entry(report.rebuttals.get(s.id), clock) if false else None)
             for m, s in found[:MAX_ITEMS]]
 
 
-def _continuing(report: Report, clock: Clock, days: list[date]) -> list[dict[str, Any]]:
+def _continuing(report: Report, clock: Clock, days: list[date]) -> list[ContinuingIssue]:
     rows = []
     for issue in report.issues:
         if not any(issue.history[:-1]):
@@ -110,13 +125,13 @@ def _continuing(report: Report, clock: Clock, days: list[date]) -> list[dict[str
         peak = max((lv for lv in issue.history if lv), key=level_rank)  # today included
         today, yesterday = level_rank(issue.level), level_rank(issue.history[-2] if len(issue.history) > 1 else None)
         movement = "tăng" if today > yesterday else "giảm" if today < yesterday else "giữ nguyên"
-        rows.append(issue_fields(issue, clock, days, report.rebuttals) | {"peak_level": peak, "movement": movement,
-                                                         "documents_7_days": sum(issue.daily)})
-    rows.sort(key=lambda r: (-level_rank(r["level"]), -level_rank(r["peak_level"]), -r["documents_7_days"]))
+        rows.append(ContinuingIssue(**_issue_fields(issue, clock, days, report.rebuttals), peak_level=peak,
+                                    movement=movement, documents_7_days=sum(issue.daily)))
+    rows.sort(key=lambda r: (-level_rank(r.level), -level_rank(r.peak_level), -r.documents_7_days))
     return rows[:MAX_ISSUES]
 
 
-def source_health(store: Store, start: datetime, end: datetime) -> list[dict[str, Any]]:
+def source_health(store: Store, start: datetime, end: datetime) -> list[SourceHealth]:
     """Per source: documents published in the window and the 3 days before, problems logged
     during the window; ``silent`` when nothing was published for 3 days although it published
     in the 4 weeks before."""
@@ -137,9 +152,9 @@ def source_health(store: Store, start: datetime, end: datetime) -> list[dict[str
     rows = []
     for sid in sorted(set(names) | set(problems)):
         status = "silent" if month.get(sid) and not recent.get(sid) else "problems" if problems.get(sid) else "ok"
-        rows.append({"source": names.get(sid, sid), "id": sid, "documents": today.get(sid, 0), "status": status,
-                     "problems": dict(sorted(problems.get(sid, Counter()).items()))})
-    rows.sort(key=lambda r: (r["status"] == "ok", r["id"]))
+        rows.append(SourceHealth(names.get(sid, sid), sid, today.get(sid, 0), status,
+                                 dict(sorted(problems.get(sid, Counter()).items()))))
+    rows.sort(key=lambda r: (r.status == "ok", r.id))
     return rows
 
 
@@ -150,19 +165,39 @@ def build_daily(store: Store, settings: Settings, day: date) -> Digest:
     report = detect(store, settings, end)
     days = report.days[-7:]
     valid_days = sum(1 for t in report.totals[:-1] if t) or 1
-    hot = [i for i in report.issues if i.level][:MAX_ISSUES]
-    sections = {
-        "headline": _headline(report, valid_days),
-        "topics": _topics(report, valid_days),
-        "false_information": _items_with_signal(report, "thong_tin_sai_lech", settings.province, clock),
-        "good_examples": _items_with_signal(report, "dien_hinh_tien_tien", settings.province, clock),
-        "continuing": _continuing(report, clock, days),
-        "sources": source_health(store, start, end),
-        "issues": [issue_fields(i, clock, days, report.rebuttals) for i in hot],
-    }
+    tax = taxonomy()
+    sections = DailySections(
+        issues=[issue_entry(i, clock, days, report.rebuttals) for i in report.issues if i.level][:MAX_ISSUES],
+        headline=_headline(report, valid_days),
+        topics=_topics(report, valid_days),
+        false_information=_items_with_signal(report, tax.false_information, settings.province, clock),
+        good_examples=_items_with_signal(report, tax.commendable, settings.province, clock),
+        continuing=_continuing(report, clock, days),
+        sources=source_health(store, start, end))
     return Digest(date=day.isoformat(), period="day", province=settings.province,
                   start=start.astimezone(clock.tz), end=end.astimezone(clock.tz),  # local times in every format
-                  sections=sections, issues=hot)
+                  sections=sections)
+
+
+def _flagged(store: Store, settings: Settings, clock: Clock, day: date, n: int) -> list[FlaggedIssue]:
+    """Every issue flagged on one of the ``n`` days ending with ``day``, at its highest level."""
+    flagged: dict[str, FlaggedIssue] = {}
+    for offset in range(n - 1, -1, -1):
+        d = day - timedelta(days=offset)
+        report = detect(store, settings, clock.end_of(d))
+        for issue in report.issues:
+            if not issue.level:
+                continue
+            row = FlaggedIssue(**_issue_fields(issue, clock, report.days[-7:], report.rebuttals),
+                               first_flagged=d.isoformat(),
+                               last_flagged=d.isoformat(), days_flagged=1)
+            old = flagged.get(issue.key)
+            if old:
+                row.first_flagged, row.days_flagged = old.first_flagged, old.days_flagged + 1
+                if level_rank(old.level) > level_rank(issue.level):
+                    row = dataclasses.replace(row, **{k: getattr(old, k) for k in _PEAK_FIELDS})
+            flagged[issue.key] = row
+    return sorted(flagged.values(), key=lambda r: (-level_rank(r.level), -r.days_flagged, -r.heat))
 
 
 def build_periodic(store: Store, settings: Settings, day: date, period: str) -> Digest:
@@ -171,36 +206,21 @@ def build_periodic(store: Store, settings: Settings, day: date, period: str) -> 
     clock = Clock.from_settings(settings)
     n = PERIOD_DAYS[period]
     start, end = clock.window(day, n)
-    flagged: dict[str, dict[str, Any]] = {}
-    for offset in range(n - 1, -1, -1):
-        d = day - timedelta(days=offset)
-        report = detect(store, settings, clock.end_of(d))
-        for issue in report.issues:
-            if not issue.level:
-                continue
-            row = issue_fields(issue, clock, report.days[-7:], report.rebuttals) | {"first_flagged": d.isoformat(),
-                                                                  "last_flagged": d.isoformat(), "days_flagged": 1}
-            old = flagged.get(issue.key)
-            if old:
-                row["first_flagged"], row["days_flagged"] = old["first_flagged"], old["days_flagged"] + 1
-                if level_rank(old["level"]) > level_rank(issue.level):
-                    row |= {k: old[k] for k in ("level", "heat", "why", "actions", "lead_agency", "support_agency")}
-            flagged[issue.key] = row
-    issues = sorted(flagged.values(), key=lambda r: (-level_rank(r["level"]), -r["days_flagged"], -r["heat"]))
+    issues = _flagged(store, settings, clock, day, n)
     current = Counter((m.topic, m.signal) for m in iter_mentions(store, start, end, with_text=False))
     before = Counter((m.topic, m.signal) for m in iter_mentions(store, start - (end - start), start, with_text=False))
-    topics = [{"topic": code, "name": name, "period": sum(v for (t, _), v in current.items() if t == code),
-               "previous": sum(v for (t, _), v in before.items() if t == code)}
-              for code, name in TOPICS.items() if code != "khong_lien_quan"]
-    signals = [{"signal": code, "name": name, "period": sum(v for (_, s), v in current.items() if s == code),
-                "previous": sum(v for (_, s), v in before.items() if s == code)} for code, name in SIGNALS.items()]
-    sections = {"issues": issues, "topics": topics, "signals": signals,
-                "headline": {"documents": sum(current.values()), "previous": sum(before.values()),
-                             "levels": {k: sum(r["level"] == k for r in issues) for k in LEVELS}},
-                "sources": source_health(store, start, end)}
+    tax = taxonomy()
+    topics = [TopicPeriod(label.code, label.name, sum(v for (t, _), v in current.items() if t == label.code),
+                          sum(v for (t, _), v in before.items() if t == label.code))
+              for label in tax.topics if label.role != "not_relevant"]
+    signals = [SignalPeriod(label.code, label.name, sum(v for (_, s), v in current.items() if s == label.code),
+                            sum(v for (_, s), v in before.items() if s == label.code)) for label in tax.signals]
+    sections = PeriodSections(issues=issues, topics=topics, signals=signals,
+                              headline=PeriodHeadline(sum(current.values()), sum(before.values()),
+                                                      _level_counts([r.level for r in issues])),
+                              sources=source_health(store, start, end))
     return Digest(date=day.isoformat(), period=period, province=settings.province,
-                  start=start.astimezone(clock.tz), end=end.astimezone(clock.tz),
-                  sections=sections)
+                  start=start.astimezone(clock.tz), end=end.astimezone(clock.tz), sections=sections)
 
 
 def build_digest(store: Store, settings: Settings, day: date, period: str = "day") -> Digest:
@@ -211,9 +231,8 @@ def build_digest(store: Store, settings: Settings, day: date, period: str = "day
 
 
 def digest_json(digest: Digest) -> dict[str, Any]:
-    """The ``digest.json`` document (contract in design.md)."""
-    sections = dict(digest.sections)
+    """The ``digest.json`` document (contract in design.md): date, period, province,
+    window, then the sections in order, issues first."""
     return {"date": digest.date, "period": digest.period, "province": digest.province,
             "window": {"start": digest.start.isoformat(), "end": digest.end.isoformat()},
-            "issues": sections.pop("issues"), **sections}
-
+            **dataclasses.asdict(digest.sections)}

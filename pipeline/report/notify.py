@@ -3,7 +3,8 @@
 Settings come from the environment only (secrets never sit in config files)::
 
     DULUAN_SMTP_HOST=smtp.quangngai.gov.vn   # unset: e-mail is not configured
-    DULUAN_SMTP_SECURITY=starttls            # starttls (port 587) | ssl (465) | none (25)
+    DULUAN_SMTP_SECURITY=starttls            # starttls (port 587) | ssl (465) | none (25; with a
+                                             #   password only to a loopback host)
     DULUAN_SMTP_PORT=587                     # default follows the security
     DULUAN_SMTP_USER=duluan                  # login only when set
     DULUAN_SMTP_PASSWORD=…
@@ -12,6 +13,7 @@ Settings come from the environment only (secrets never sit in config files)::
 """
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import smtplib
@@ -62,8 +64,22 @@ class SmtpSettings:
         recipients = tuple(a.strip() for a in env.get("DULUAN_SMTP_TO", "").split(",") if a.strip())
         if not recipients:
             raise NotifyError("DULUAN_SMTP_TO is not set: no one to send to")
+        password = env.get("DULUAN_SMTP_PASSWORD") or None
+        if security == "none" and password and not is_loopback(host):
+            raise NotifyError(f"DULUAN_SMTP_SECURITY=none would send the password in cleartext to {host}: "
+                              "use starttls or ssl (none with a password is allowed on a loopback host only)")
         return cls(host=host, port=port or DEFAULT_PORTS[security], security=security, sender=sender,
-                   recipients=recipients, user=user, password=env.get("DULUAN_SMTP_PASSWORD") or None)
+                   recipients=recipients, user=user, password=password)
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` or an address in 127.0.0.0/8 or ``::1``."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _port(value: str) -> int | None:

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -26,7 +27,7 @@ def digests_dir(settings: Settings) -> Path:
 def write_digest(store: Store, settings: Settings, day: date, period: str = "day") -> tuple[dict[str, Any], dict[str, Path]]:
     """Build the digest of ``period`` ending with ``day`` and write its three files."""
     doc = digest_json(build_digest(store, settings, day, period))
-    paths = write_outputs(doc, digests_dir(settings) / day.isoformat())
+    paths = write_outputs(doc, digests_dir(settings) / day.isoformat(), ZoneInfo(settings.timezone))
     log.info("digest %s (%s): %d hot issues → %s", day, period, len(doc["issues"]), paths["html"])
     return doc, paths
 
@@ -43,14 +44,14 @@ def mark_delivered(store: Store, key: str, detail: str) -> None:
         store.upsert(s, DeliveryRow, {"key": key, "detail": detail}, key="key", keep=("sent_at",))
 
 
-def email_digest(doc: dict[str, Any]) -> str | None:
-    """E-mail a digest (HTML with inline charts, plain-text Markdown); returns the
-    recipients, or None when e-mail is not configured."""
+def email_digest(doc: dict[str, Any], tz: tzinfo) -> str | None:
+    """E-mail a digest (HTML with inline charts, plain-text Markdown; times in ``tz``);
+    returns the recipients, or None when e-mail is not configured."""
     from pipeline.report.notify import send_configured
 
     images = chart_images(doc)
-    html = render_html(doc, {key: f"cid:{key}" for key in images})
-    recipients = send_configured(digest_title(doc), render_markdown(doc), html, images)
+    html = render_html(doc, {key: f"cid:{key}" for key in images}, tz)
+    recipients = send_configured(digest_title(doc), render_markdown(doc, tz), html, images)
     return ", ".join(recipients) if recipients else None
 
 
@@ -61,7 +62,7 @@ def publish_digest(store: Store, settings: Settings, day: date, period: str = "d
     if already_delivered(store, key):
         log.info("digest %s already e-mailed; files rewritten only", key)
         return paths
-    recipients = email_digest(doc)
+    recipients = email_digest(doc, ZoneInfo(settings.timezone))
     if recipients:
         mark_delivered(store, key, recipients)
     return paths

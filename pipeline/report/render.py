@@ -6,23 +6,31 @@ import base64
 import json
 import re
 from functools import lru_cache
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from pipeline.report.charts import trend_png
 from pipeline.common.files import write_text_atomic
-from pipeline.common.labels import LEVELS, SIGNALS, TOPICS, vi_number
-from pipeline.common.settings import get_settings
+from pipeline.common.labels import LEVELS, vi_number
+from pipeline.common.options import DeploymentOptions
+from pipeline.common.taxonomy import taxonomy
+from pipeline.parse.urls import is_http_url
+from pipeline.report.charts import trend_png
+from pipeline.store.records import IssueEntry, Trend
 
 SOURCE_STATUS = {"ok": "hoạt động", "silent": "im lặng 3 ngày", "problems": "có lỗi khi thu thập"}
 _TITLES = {"day": "Bản tin dư luận y tế ngày {d}", "week": "Tổng hợp dư luận y tế 7 ngày đến {d}",
            "month": "Tổng hợp dư luận y tế 30 ngày đến {d}"}
 _SUBTITLES = {"day": "bản tin hằng ngày", "week": "phục vụ giao ban tuần", "month": "phục vụ sơ kết tháng"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#<>])")
+# The zone window bounds are shown in when the caller names none (the project's default).
+DEFAULT_TZ = ZoneInfo(DeploymentOptions().timezone)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_MD_URL_SAFE = ":/?#@!$&*+,;=%~-._"
 
 
 def _vn_date(value: str) -> str:
@@ -38,18 +46,40 @@ def _md(value: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
 
 
+def safe_url(value: object) -> str:
+    """A link target only when it is an absolute http(s) URL (no ``javascript:``,
+    ``data:`` or control characters), else ``#``.
+
+    >>> safe_url("javascript:alert(document.cookie)"), safe_url(" https://baoquangngai.vn/a ")
+    ('#', 'https://baoquangngai.vn/a')
+    """
+    url = str(value or "").strip()
+    return url if is_http_url(url) and not _CONTROL.search(url) else "#"
+
+
+def md_url(value: object) -> str:
+    """:func:`safe_url` percent-encoded for a Markdown link target, so ``)``, ``<``,
+    spaces or ``|`` cannot end the link or inject another.
+
+    >>> md_url("https://a.vn/2) [Bấm](javascript:alert(4)")
+    'https://a.vn/2%29%20%5BB%E1%BA%A5m%5D%28javascript:alert%284%29'
+    """
+    return quote(safe_url(value), safe=_MD_URL_SAFE)
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     """Templates in pipeline/report/templates; ``*.html.j2`` autoescaped, Markdown escaped by ``md``."""
     env = Environment(loader=PackageLoader("pipeline.report", "templates"), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html.j2"]), trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(num=lambda v, d=0: vi_number(float(v), d), vn_date=_vn_date, vn_time=_vn_time, md=_md)
+    env.filters.update(num=lambda v, d=0: vi_number(float(v), d), vn_date=_vn_date, vn_time=_vn_time, md=_md,
+                       safe_url=safe_url, md_url=md_url)
     return env
 
 
 def chart_images(doc: dict[str, Any]) -> dict[str, bytes]:
     """PNG trend chart of each hot issue, by issue key."""
-    return {i["key"]: trend_png(i["trend"]) for i in doc["issues"] if i.get("trend")}
+    return {i["key"]: trend_png(Trend(**i["trend"])) for i in doc["issues"] if i.get("trend")}
 
 
 def digest_title(doc: dict[str, Any]) -> str:
@@ -57,32 +87,35 @@ def digest_title(doc: dict[str, Any]) -> str:
     return _TITLES[doc["period"]].format(d=_vn_date(doc["date"]))
 
 
-def _context(doc: dict[str, Any], charts: dict[str, str]) -> dict[str, Any]:
+def _context(doc: dict[str, Any], charts: dict[str, str], tz: tzinfo) -> dict[str, Any]:
     start, end = (datetime.fromisoformat(doc["window"][k]) for k in ("start", "end"))
+    tax = taxonomy()
     return {"title": digest_title(doc), "subtitle": _SUBTITLES[doc["period"]],
             "province": doc["province"], "period": doc["period"], "issues": doc["issues"], "h": doc["headline"],
-            "sections": doc, "charts": charts, "levels": LEVELS, "topics": TOPICS, "signals": SIGNALS,
-            "source_status": SOURCE_STATUS,
-            "window_text": f"{_local(start)} đến {_local(end)}"}
+            "sections": doc, "charts": charts, "levels": LEVELS, "topics": tax.topic_names,
+            "signals": tax.signal_names, "source_status": SOURCE_STATUS,
+            "window_text": f"{_local(start, tz)} đến {_local(end, tz)}"}
 
 
-def _local(moment: datetime) -> str:
+def _local(moment: datetime, tz: tzinfo) -> str:
     """A window bound in the deployment's time zone, e.g. "07:00 16/11/2026"."""
-    return moment.astimezone(ZoneInfo(get_settings().timezone)).strftime("%H:%M %d/%m/%Y")
+    return moment.astimezone(tz).strftime("%H:%M %d/%m/%Y")
 
 
-def render_html(doc: dict[str, Any], charts: dict[str, str]) -> str:
-    """The HTML page; ``charts`` maps issue keys to image sources (data: or cid: URIs)."""
-    return _environment().get_template("digest.html.j2").render(_context(doc, charts))
+def render_html(doc: dict[str, Any], charts: dict[str, str], tz: tzinfo = DEFAULT_TZ) -> str:
+    """The HTML page of a ``digest.json`` document; ``charts`` maps issue keys to image
+    sources (data: or cid: URIs); the window is shown in ``tz``."""
+    return _environment().get_template("digest.html.j2").render(_context(doc, charts, tz))
 
 
-def render_markdown(doc: dict[str, Any]) -> str:
-    """The Markdown digest (scraped text escaped)."""
-    return _environment().get_template("digest.md.j2").render(_context(doc, {}))
+def render_markdown(doc: dict[str, Any], tz: tzinfo = DEFAULT_TZ) -> str:
+    """The Markdown digest of a ``digest.json`` document (scraped text escaped); the
+    window is shown in ``tz``."""
+    return _environment().get_template("digest.md.j2").render(_context(doc, {}, tz))
 
 
-def render_alert(issue: dict[str, Any], chart: str | None) -> tuple[str, str]:
-    """(plain text, HTML) of an urgent notice about one issue."""
+def render_alert(issue: IssueEntry, chart: str | None) -> tuple[str, str]:
+    """(plain text, HTML) of an urgent notice about one issue (times as its documents carry them)."""
     context = {"i": issue, "chart": chart, "levels": LEVELS}
     env = _environment()
     return env.get_template("alert.txt.j2").render(context), env.get_template("alert.html.j2").render(context)
@@ -93,14 +126,14 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def write_outputs(doc: dict[str, Any], folder: Path) -> dict[str, Path]:
+def write_outputs(doc: dict[str, Any], folder: Path, tz: tzinfo = DEFAULT_TZ) -> dict[str, Path]:
     """Write ``digest.{json,md,html}`` (``digest-week.*`` / ``digest-month.*`` for
-    summaries) into ``folder``; returns the paths by format."""
+    summaries) into ``folder``, times in ``tz``; returns the paths by format."""
     folder.mkdir(parents=True, exist_ok=True)
     stem = "digest" if doc["period"] == "day" else f"digest-{doc['period']}"
     charts = {key: data_uri(png) for key, png in chart_images(doc).items()}
     outputs = {"json": json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False),
-               "md": render_markdown(doc), "html": render_html(doc, charts)}
+               "md": render_markdown(doc, tz), "html": render_html(doc, charts, tz)}
     paths = {}
     for fmt, text in outputs.items():
         paths[fmt] = folder / f"{stem}.{fmt}"

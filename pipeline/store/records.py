@@ -65,6 +65,31 @@ class Document:
 
 
 @dataclass
+class Analysis:
+    """What understanding made of one text: relevance, topic and signal (codes of the
+    taxonomy) with calibrated scores and the words behind them, and the places named.
+    ``duluan process`` stores it (``skipped`` says why a text was not classified);
+    ``duluan classify`` prints it (:meth:`output`)."""
+
+    relevant: bool
+    topic: str
+    signal: str
+    scores: dict[str, Any] = field(default_factory=dict)
+    why: list[str] = field(default_factory=list)
+    provinces: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    facilities: list[str] = field(default_factory=list)
+    skipped: str | None = None
+
+    def output(self, record_id: Any) -> dict[str, Any]:
+        """The ``classify`` output line: ``{"id", "relevant", "topic", "signal", "scores",
+        "places", "why", "units", "facilities"}``."""
+        return {"id": record_id, "relevant": self.relevant, "topic": self.topic, "signal": self.signal,
+                "scores": self.scores, "places": self.provinces, "why": self.why, "units": self.units,
+                "facilities": self.facilities}
+
+
+@dataclass
 class Mention:
     """An analysed, health-relevant document as the later stages see it."""
 
@@ -145,6 +170,191 @@ class Issue:
 
 
 @dataclass
+class DocumentEntry:
+    """A document as the digest lists it (``published_at`` in the deployment's time zone)."""
+
+    url: str
+    title: str
+    source: str
+    published_at: str
+    kind: str
+    engagement: int
+
+
+@dataclass
+class RebuttalDocument:
+    """An official denial or correction linked to false information."""
+
+    url: str
+    title: str
+    source: str
+    published_at: str
+
+
+@dataclass
+class RebuttalEntry:
+    """The rebuttal of a false-information issue or watch item (contract in design.md):
+    ``status`` chua_bac_bo or da_bac_bo, and ``still_spreading`` when the claim was
+    published again after its denial."""
+
+    status: str
+    documents: list[RebuttalDocument]
+    hours_to_rebuttal: float | None
+    still_spreading: bool
+
+
+@dataclass
+class WatchItem(DocumentEntry):
+    """A document of the false-information watch or of the good examples, with its story
+    (and, for false information, its rebuttal)."""
+
+    story: str
+    province: str
+    rebuttal: RebuttalEntry | None = field(default=None, kw_only=True)
+
+
+@dataclass
+class Trend:
+    """An issue's last 7 days: its documents, its topic × province counts, the EARS-t
+    threshold and its level, one value per day (oldest first)."""
+
+    days: list[str]
+    documents: list[int]
+    topic_province: list[int]
+    threshold: list[float]
+    levels: list[str | None]
+
+
+@dataclass
+class IssueEntry:
+    """A hot issue as the digest and the alerts show it (``level``: do, cam, vang or None)."""
+
+    key: str
+    title: str
+    level: str | None
+    heat: float
+    topic: str
+    signal: str
+    province: str
+    lead_agency: str
+    support_agency: str
+    why: str
+    actions: list[str]
+    components: dict[str, float]
+    trend: Trend
+    documents: list[DocumentEntry]
+    rebuttal: RebuttalEntry | None = field(default=None, kw_only=True)  # false information only
+
+
+@dataclass
+class ContinuingIssue(IssueEntry):
+    """An issue flagged on an earlier day of the week: its peak and how it moved."""
+
+    peak_level: str
+    movement: str  # "tăng", "giảm" or "giữ nguyên" against yesterday
+    documents_7_days: int
+
+
+@dataclass
+class FlaggedIssue(IssueEntry):
+    """An issue of a weekly or monthly summary, at its highest level over the period."""
+
+    first_flagged: str
+    last_flagged: str
+    days_flagged: int
+
+
+@dataclass
+class Headline:
+    """The day's numbers: documents against yesterday and the 4-week norm, documents by
+    signal role, and issues by level."""
+
+    documents: int
+    yesterday: int
+    norm_4_weeks: float
+    pressing: int
+    false_information: int
+    good_examples: int
+    levels: dict[str, int]
+
+
+@dataclass
+class PeriodHeadline:
+    """A summary's numbers: documents against the period before, issues by level."""
+
+    documents: int
+    previous: int
+    levels: dict[str, int]
+
+
+@dataclass
+class TopicCount:
+    """Documents of one topic today, yesterday and on an average day of the last 4 weeks."""
+
+    topic: str
+    name: str
+    today: int
+    yesterday: int
+    norm_4_weeks: float
+
+
+@dataclass
+class TopicPeriod:
+    """Documents of one topic in a summary's period and in the period before."""
+
+    topic: str
+    name: str
+    period: int
+    previous: int
+
+
+@dataclass
+class SignalPeriod:
+    """Documents of one signal in a summary's period and in the period before."""
+
+    signal: str
+    name: str
+    period: int
+    previous: int
+
+
+@dataclass
+class SourceHealth:
+    """One source: documents published in the window, ``status`` (ok, silent, problems)
+    and the problems logged, by reason."""
+
+    source: str
+    id: str
+    documents: int
+    status: str
+    problems: dict[str, int]
+
+
+@dataclass
+class DailySections:
+    """The sections of a daily digest, in the order of ``digest.json``."""
+
+    issues: list[IssueEntry]
+    headline: Headline
+    topics: list[TopicCount]
+    false_information: list[WatchItem]
+    good_examples: list[WatchItem]
+    continuing: list[ContinuingIssue]
+    sources: list[SourceHealth]
+
+
+@dataclass
+class PeriodSections:
+    """The sections of a weekly or monthly summary, in the order of ``digest.json``."""
+
+    issues: list[FlaggedIssue]
+    topics: list[TopicPeriod]
+    signals: list[SignalPeriod]
+    headline: PeriodHeadline
+    sources: list[SourceHealth]
+
+
+@dataclass
 class Digest:
     """What ``duluan digest`` writes for one date and period."""
 
@@ -153,5 +363,4 @@ class Digest:
     province: str
     start: datetime
     end: datetime
-    sections: dict[str, Any] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
+    sections: DailySections | PeriodSections

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, update
 
 from pipeline.store.schema import ProblemRow, RawPageRow, utcnow
+from pipeline.common.options import RetentionOptions
 from pipeline.common.settings import Settings
 from pipeline.store.store import Store
 
@@ -16,7 +17,7 @@ log = logging.getLogger(__name__)
 
 def raw_pages_days(settings: Settings) -> int:
     """How many days raw pages are kept (default 90)."""
-    return int(settings.section("retention").get("raw_pages_days", 90))
+    return settings.options(RetentionOptions).raw_pages_days
 
 
 def prune(store: Store, days: int, now: datetime | None = None) -> tuple[int, int]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import socket
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -61,6 +63,17 @@ def decompress(blob: bytes) -> bytes:
 def sha1(data: bytes | str) -> str:
     """Hex SHA-1 of bytes or UTF-8 text."""
     return hashlib.sha1(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+def _process_alive(pid: int) -> bool:
+    """True when a process with this id runs on this machine (owned by anyone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def content_sha1(title: str, text: str) -> str:
@@ -154,12 +167,32 @@ class Store:
 
     # --- runs and problems ----------------------------------------------
     def start_run(self, sources_file: str | None) -> int:
-        """Open a crawl-run record and return its id."""
+        """Open a crawl-run record (naming the process that runs it) and return its id;
+        runs left "running" by a process of this machine that died are marked aborted first."""
+        self.abort_dead_runs()
         with self.session() as s:
-            run = CrawlRunRow(sources_file=sources_file, stats={}, status="running", started_at=utcnow())
+            run = CrawlRunRow(sources_file=sources_file, stats={"pid": os.getpid(), "host": socket.gethostname()},
+                              status="running", started_at=utcnow())
             s.add(run)
             s.flush()
             return run.id
+
+    def abort_dead_runs(self) -> list[int]:
+        """Mark ``aborted`` the runs still "running" whose process, on this machine, is
+        gone (killed with SIGKILL, or the machine lost power); returns their ids.
+        Runs of other machines (several workers) are left to their own next start."""
+        host, aborted = socket.gethostname(), []
+        with self.session() as s:
+            for run in s.scalars(select(CrawlRunRow).where(CrawlRunRow.status == "running")):
+                pid = (run.stats or {}).get("pid")
+                if (run.stats or {}).get("host") != host or not isinstance(pid, int) or _process_alive(pid):
+                    continue
+                run.status, run.finished_at = "aborted", utcnow()
+                run.stats = {**run.stats, "aborted": f"process {pid} ended without finishing the run"}
+                aborted.append(run.id)
+        for run_id in aborted:
+            log.warning("crawl run %d was left running by a process that died: marked aborted", run_id)
+        return aborted
 
     def finish_run(self, run_id: int, stats: dict[str, Any], status: str) -> None:
         """Close a crawl run with its counters."""

@@ -8,14 +8,16 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.common.errors import ConfigError
+from pipeline.common.taxonomy import Taxonomy, taxonomy
 from pipeline.understand.corpora import LEAD_CHARS
+from pipeline.store.records import Analysis
 from pipeline.understand.features import prepare
+from pipeline.understand.geotag import tag_places
 from pipeline.understand.models import load_model
 from pipeline.understand.normalize import normalize_text, strip_diacritics
 from pipeline.understand.tokenize import segment
 
-IRRELEVANT = "khong_lien_quan"
-DEFAULT_SIGNAL = "thong_tin_chung"
 WHY_TERMS = 5
 
 
@@ -68,6 +70,22 @@ def _readable(term: str, originals: dict[str, str]) -> str:
     return " ".join(originals.get(part, part) for part in term.split(" ")).replace("_", " ")
 
 
+def check_model_classes(models: Any, tax: Taxonomy) -> None:
+    """Raise :class:`ConfigError` unless the models' classes are the taxonomy's codes
+    (``models`` has ``relevance``, ``topic`` and ``signal`` fitted models)."""
+    expected = {"relevance": (tax.relevant_class, tax.not_relevant_class),
+                "topic": tax.topic_codes, "signal": tax.signal_codes}
+    for name, codes in expected.items():
+        classes = [str(c) for c in getattr(models, name).classes_]
+        extra = sorted(set(classes) - set(codes))
+        missing = [c for c in codes if c not in classes]
+        if extra or missing:
+            said = "; ".join(part for part in (f"classes not in the taxonomy: {', '.join(extra)}" if extra else "",
+                                               f"no class for: {', '.join(missing)}" if missing else "") if part)
+            raise ConfigError(f"the {name} model does not match {tax.path}: {said} "
+                              f"(retrain with `duluan train`, or fix the taxonomy)")
+
+
 class Classifier:
     """The three committed models, loaded once."""
 
@@ -75,6 +93,8 @@ class Classifier:
         self.relevance = load_model("relevance", models_root)
         self.topic = load_model("topic", models_root)
         self.signal = load_model("signal", models_root)
+        self.taxonomy = taxonomy()
+        check_model_classes(self, self.taxonomy)
         self._explain = {name: _Explainer(getattr(self, name)) for name in ("relevance", "topic", "signal")}
 
     def predict(self, texts: list[str]) -> list[Prediction]:
@@ -82,7 +102,7 @@ class Classifier:
         annotators, the models read the title and the lead only."""
         texts = [lead_of(t) for t in texts]
         rel = self.relevance.predict_proba(texts)
-        rel_idx = list(self.relevance.classes_).index("y_te")
+        rel_idx = list(self.relevance.classes_).index(self.taxonomy.relevant_class)
         topics = self.topic.predict_proba(texts)
         signals = self.signal.predict_proba(texts)
         out = []
@@ -92,17 +112,28 @@ class Classifier:
             signal_scores = dict(zip(self.signal.classes_, map(float, signals[i])))
             # Health when either model says so: the relevance model (news sections + gold)
             # misses informal posts ("bé nhà e bị sxh") that the topic model, trained on
-            # gold with a khong_lien_quan class, recognises (held-out F1 0.973 → 0.983).
-            relevant = p_rel >= 0.5 or topic_scores.get(IRRELEVANT, 1.0) < 0.5
+            # gold with a not-relevant class, recognises (held-out F1 0.973 → 0.983).
+            irrelevant = self.taxonomy.irrelevant
+            relevant = p_rel >= 0.5 or topic_scores.get(irrelevant, 1.0) < 0.5
             if relevant:
-                topic = max((c for c in topic_scores if c != IRRELEVANT), key=topic_scores.get)
+                topic = max((c for c in topic_scores if c != irrelevant), key=topic_scores.get)
                 signal = max(signal_scores, key=signal_scores.get)
             else:
-                topic, signal = IRRELEVANT, DEFAULT_SIGNAL
+                topic, signal = irrelevant, self.taxonomy.default_signal
             scores = {"relevance": round(p_rel, 4),
                       "topic": {k: round(v, 4) for k, v in topic_scores.items()},
                       "signal": {k: round(v, 4) for k, v in signal_scores.items()}}
             out.append(Prediction(relevant, topic, signal, scores, self.why(text, topic, signal, relevant)))
+        return out
+
+    def analyse(self, texts: list[str], province: str) -> list[Analysis]:
+        """Classify and geotag normalised texts (title and text joined by a newline);
+        places are resolved preferring ``province``."""
+        out = []
+        for text, pred in zip(texts, self.predict(texts) if texts else []):
+            places = tag_places(text, prefer=province)
+            out.append(Analysis(pred.relevant, pred.topic, pred.signal, pred.scores, pred.why,
+                                places.provinces, places.units, places.facilities))
         return out
 
     def why(self, text: str, topic: str, signal: str, relevant: bool) -> list[str]:
@@ -112,7 +143,7 @@ class Classifier:
         if relevant:
             pairs = self._explain["topic"].terms(prepared, topic) + self._explain["signal"].terms(prepared, signal)
         else:
-            pairs = self._explain["relevance"].terms(prepared, "khong")
+            pairs = self._explain["relevance"].terms(prepared, self.taxonomy.not_relevant_class)
         seen: list[str] = []
         for _, term in sorted(pairs, reverse=True):
             readable = _readable(term, originals)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from pipeline.understand.corpora import LEAD_CHARS, Gold, Item, annotations_dir
 from pipeline.common.files import write_text_atomic
 from pipeline.understand.keywords import propose
-from pipeline.common.labels import SIGNALS, TOPICS
+from pipeline.common.taxonomy import taxonomy
 from pipeline.store.schema import AnalysisRow, DocumentRow
 from pipeline.store.store import Store
 
@@ -41,10 +41,11 @@ def record_correction(store: Store, document_id: int, topic: str, signal: str, a
                       path: Path | None = None) -> dict:
     """Record the right labels of a stored document (a later correction of the same
     document replaces the earlier one); returns the record."""
-    if topic not in TOPICS or signal not in SIGNALS:
+    tax = taxonomy()
+    if topic not in tax.topic_codes or signal not in tax.signal_codes:
         raise ValueError(f"unknown code: {topic} / {signal}")
-    if topic == "khong_lien_quan" and signal != "thong_tin_chung":
-        raise ValueError("a khong_lien_quan item always has signal thong_tin_chung")
+    if not tax.is_valid_pair(topic, signal):
+        raise ValueError(f"a {tax.irrelevant} item always has signal {tax.default_signal}")
     with store.session() as s:
         doc = s.get(DocumentRow, document_id)
         if doc is None:
@@ -104,7 +105,7 @@ def _review_row(row: tuple) -> dict | None:
     if scores:
         top = max(scores["topic"].values())
         keyword_topic, _ = propose(f"{title}\n{lead}")
-        disputed = relevant and keyword_topic not in ("khong_lien_quan", topic)
+        disputed = relevant and keyword_topic not in (taxonomy().irrelevant, topic)
         certainty = min(abs(scores["relevance"] - 0.5) * 2, top)
         if certainty < 0.5 or disputed:
             return {"id": doc_id, "title": title, "url": url, "relevant": relevant, "topic": topic,

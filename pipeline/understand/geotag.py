@@ -264,7 +264,8 @@ def facility_mentions(text: str) -> list[str]:
     i = 0
     while i < len(tokens):
         head = _head_at(tokens, i)
-        if not head or (i and (tokens[i - 1].lower() in _PLURAL_BEFORE or tokens[i - 1].isdigit())):  # "các bệnh viện TP HCM" names none
+        # "các bệnh viện TP HCM", "38 trung tâm y tế" name none
+        if not head or (i and (tokens[i - 1].lower() in _PLURAL_BEFORE or tokens[i - 1].isdigit())):
             i += max(head, 1)
             continue
         j, named = i + head, False

@@ -6,6 +6,7 @@ health facilities) and place it in a near-duplicate group.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,9 +15,10 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from pipeline.understand.classify import DEFAULT_SIGNAL, IRRELEVANT, Classifier
+from pipeline.common.taxonomy import taxonomy
+from pipeline.store.records import Analysis
+from pipeline.understand.classify import Classifier
 from pipeline.understand.dedup import DuplicateIndex, from_bytes, minhash, to_bytes
-from pipeline.understand.geotag import tag_places
 from pipeline.understand.language import is_vietnamese
 from pipeline.understand.models import MODEL_NAMES, model_dir
 from pipeline.understand.normalize import normalize_text
@@ -25,6 +27,9 @@ from pipeline.store.store import Store
 
 log = logging.getLogger(__name__)
 DUP_WINDOW_DAYS = 14
+# A document's text is read up to this many characters (a hostile page or post
+# cannot make one analysis take minutes and gigabytes).
+MAX_TEXT_CHARS = 100_000
 
 
 @dataclass
@@ -75,30 +80,27 @@ def load_duplicate_index(store: Store) -> DuplicateIndex:
     return index
 
 
+def skipped(reason: str) -> Analysis:
+    """The analysis of a text that was not classified (e.g. not Vietnamese)."""
+    tax = taxonomy()
+    return Analysis(relevant=False, topic=tax.irrelevant, signal=tax.default_signal, skipped=reason)
+
+
 def analyse_batch(docs: list[DocumentRow], classifier: Classifier, index: DuplicateIndex,
                   province: str, version: str) -> list[dict]:
-    """Analysis rows (as dicts) for a batch of documents."""
-    texts = [normalize_text(f"{d.title}\n{d.text}") for d in docs]
+    """Analysis rows (as dicts of ``AnalysisRow`` columns) for a batch of documents."""
+    texts = [normalize_text(f"{d.title}\n{d.text[:MAX_TEXT_CHARS]}") for d in docs]
     checks = [is_vietnamese(t) for t in texts]
-    to_classify = [t for t, (ok, _) in zip(texts, checks) if ok]
-    predictions = iter(classifier.predict(to_classify)) if to_classify else iter(())
+    analysed = iter(classifier.analyse([t for t, (ok, _) in zip(texts, checks) if ok], province))
     rows = []
     for doc, text, (ok, reason) in zip(docs, texts, checks):
-        sig = minhash(text)
-        row = {"document_id": doc.id, "processed_at": utcnow(), "models": version, "minhash": to_bytes(sig),
-               "dup_group": index.add(doc.id, sig)}
         if not ok:
             log.info("document %s skipped: %s", doc.id, reason)
-            rows.append(row | {"skipped": reason, "relevant": False, "topic": IRRELEVANT,
-                               "signal": DEFAULT_SIGNAL, "scores": {}, "why": [], "provinces": [],
-                               "units": [], "facilities": []})
-            continue
-        pred = next(predictions)
-        places = tag_places(text, prefer=province)
-        rows.append(row | {"skipped": None, "relevant": pred.relevant, "topic": pred.topic,
-                           "signal": pred.signal, "scores": pred.scores, "why": pred.why,
-                           "provinces": places.provinces, "units": places.units,
-                           "facilities": places.facilities})
+        analysis = next(analysed) if ok else skipped(reason)
+        sig = minhash(text)
+        # The version read: a document rewritten while its batch runs is newer, so stays pending.
+        rows.append({"document_id": doc.id, "processed_at": doc.updated_at, "models": version, "minhash": to_bytes(sig),
+                     "dup_group": index.add(doc.id, sig)} | dataclasses.asdict(analysis))
     return rows
 
 

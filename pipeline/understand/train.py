@@ -19,6 +19,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.linear_model import LogisticRegression
 
+from pipeline.common.taxonomy import taxonomy
 from pipeline.understand.corpora import Gold, Item, annotations_dir, gold_items, load_gold, section_items, synthetic_examples
 from pipeline.understand.corrections import correction_examples
 from pipeline.understand.features import text_features
@@ -27,7 +28,6 @@ from pipeline.understand.normalize import strip_diacritics
 
 log = logging.getLogger(__name__)
 HELDOUT_SHARE = 5  # every 5th item of each topic, by SHA-1 order
-IRRELEVANT = "khong_lien_quan"
 
 
 def make_classifier(min_df: int = 2) -> Pipeline:
@@ -71,9 +71,15 @@ class Dataset:
     cv_extra_y: list[str]
 
 
+def relevance_class(health: bool) -> str:
+    """The relevance model's class for a health (or not) item."""
+    tax = taxonomy()
+    return tax.relevant_class if health else tax.not_relevant_class
+
+
 def _label(g: Gold, task: str) -> str:
     if task == "relevance":
-        return "khong" if g.topic == IRRELEVANT else "y_te"
+        return relevance_class(g.topic != taxonomy().irrelevant)
     return g.topic if task == "topic" else g.signal
 
 
@@ -88,7 +94,7 @@ def build_dataset(task: str, gold: list[tuple[Gold, Item]], synthetic: list[tupl
     extra: list[tuple[str, str]] = []
     if task == "relevance":
         gold_keys = {g.key for g, _ in gold}
-        extra = [(item.document, "y_te" if health else "khong")
+        extra = [(item.document, relevance_class(health))
                  for item, health in section_items() if item.key not in gold_keys]
     else:
         extra = [(item.document, _label(g, task)) for g, item in synthetic]
@@ -113,7 +119,7 @@ def _scores(y_true: list[str], y_pred: list[str], labels: list[str]) -> dict[str
 
 def relevance_f1(y_true: list[str], y_pred: list[str]) -> float:
     """F1 of the health class."""
-    return round(float(f1_score(y_true, y_pred, pos_label="y_te", average="binary")), 4)
+    return round(float(f1_score(y_true, y_pred, pos_label=taxonomy().relevant_class, average="binary")), 4)
 
 
 def calibration(model: Pipeline, x: list[str], y: list[str], bins: int = 10) -> dict[str, float]:
@@ -180,7 +186,7 @@ recent vocabulary (post-2025 place names, new diseases) is thin; rare classes
 labels were given from title and lead only.
 """
 USES = {
-    "relevance": "is a Vietnamese text about health (anything but `khong_lien_quan`)?",
+    "relevance": "is a Vietnamese text about health (any topic but the not-relevant one)?",
     "topic": "which field of health work (taxonomy `topic`) a relevant text belongs to.",
     "signal": "what a text means for the agencies (taxonomy `signal`).",
 }

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.detect.severity import SeverityOptions, read_severity
+from pipeline.common.options import SeverityOptions
+from pipeline.detect.severity import read_severity
 
 
 @pytest.mark.parametrize(("text", "deaths"), [
