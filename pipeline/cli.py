@@ -319,9 +319,18 @@ def summary_line(task: str, metrics: dict) -> str:
 @click.option("--informal", default=0, help="Also: relevance recall on N patients' questions (vihealthbert-faq test).")
 @click.option("--combined", is_flag=True, help="Also: held-out relevance F1 of the decision classify makes "
               "(relevance model or topic model says health), with and without diacritics.")
-def evaluate(detail: bool, keywords: bool, informal: int, combined: bool) -> None:
+@click.option("--scenarios", is_flag=True, help="Instead: replay the scenario events over the demo's background "
+              "news and print, per event, the first day flagged, the level each day and issues per day, "
+              "then false đỏ/cam per 30 quiet days.")
+def evaluate(detail: bool, keywords: bool, informal: int, combined: bool, scenarios: bool) -> None:
     """Print the committed models' metrics."""
     from pipeline.understand.models import MODEL_NAMES, load_metrics, model_dir
+
+    if scenarios:
+        from pipeline.scenarios import run_suite, table
+
+        click.echo(table(run_suite(get_settings(), progress=lambda day: click.echo(f"digest {day}", err=True))))
+        return
 
     if combined:
         click.echo(combined_relevance())

@@ -127,6 +127,13 @@ class HeatOptions:
     proximity: dict[str, float] = field(default_factory=lambda: {"local": 1.0, "unplaced": 0.6, "other": 0.4})
     min_documents: dict[str, int] = field(default_factory=lambda: {"do": 3, "cam": 2, "vang": 1})
     do_needs_alarm: bool = True
+    commendable_max_level: str = "vang"  # good examples are commended, not handled urgently
+
+    def problem(self) -> str | None:
+        """What is wrong with the values beyond their types, if anything."""
+        if self.commendable_max_level not in LEVELS:
+            return f"commendable_max_level: {did_you_mean(self.commendable_max_level, LEVELS)}"
+        return None
 
 
 @dataclass(frozen=True)
@@ -141,6 +148,29 @@ class LevelOptions:
     def floor(self, level: str) -> float:
         """The minimum heat of ``level`` (``do``, ``cam``, ``vang``)."""
         return float(getattr(self, level))
+
+
+@dataclass(frozen=True)
+class SeverityOptions:
+    """``[severity]``: points per content cue and the "vấn đề đột xuất" rule."""
+
+    SECTION: ClassVar[str] = "severity"
+    points: dict[str, float] = field(default_factory=lambda: {
+        "death": 3.0, "hospitalised_10": 1.5, "hospitalised_30": 3.0, "children": 1.0, "cluster": 1.0,
+        "provincial_order": 1.5, "national_order": 2.0, "prosecution": 1.0})
+    do_points: float = 6.0  # đột xuất: đỏ from this many points …
+    cam_points: float = 4.0  # … and at least cam from this many
+    min_documents: int = 2  # documents in 24 hours the đỏ rule needs
+    local_only: bool = True  # đỏ and cam for the configured province only …
+    vang_points_elsewhere: float = 3.0  # … elsewhere at least vàng from this many
+
+
+@dataclass(frozen=True)
+class RebuttalOptions:
+    """``[rebuttals]``: how close a denial's text must be to the claim it denies."""
+
+    SECTION: ClassVar[str] = "rebuttals"
+    similarity: float = 0.12
 
 
 @dataclass(frozen=True)
@@ -171,7 +201,7 @@ class ScheduleOptions:
 
 OPTION_CLASSES: tuple[type, ...] = (DeploymentOptions, PathsOptions, DemoOptions, CrawlOptions, RetentionOptions,
                                     DigestOptions, StoryOptions, TrendOptions, HeatOptions, LevelOptions,
-                                    AlertOptions, ScheduleOptions)
+                                    SeverityOptions, RebuttalOptions, AlertOptions, ScheduleOptions)
 SECTIONS: dict[str, type] = {cls.SECTION: cls for cls in OPTION_CLASSES}  # type: ignore[attr-defined]
 
 

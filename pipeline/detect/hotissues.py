@@ -13,25 +13,36 @@ Heat (0–100) = proximity × (weighted sum of components in [0, 1]) + engagemen
 
 A level also needs ``min_documents`` in 24 hours (đỏ 3, cam 2, vàng 1), and đỏ an EARS-t alarm on the topic × province series, so a quiet
 day cannot reach it on one loud story alone.
+
+"Vấn đề đột xuất" (``[severity]``): a story of the configured province whose
+content is severe (:mod:`pipeline.detect.severity`: deaths, many hospitalised,
+children, clusters, officials' orders, prosecutions) is đỏ from ``do_points``
+with ``min_documents`` in 24 hours, and at least cam from ``cam_points``,
+whatever its volume; elsewhere it is at least vàng from ``vang_points_elsewhere``.
+False-information stories are not read this way. Good examples stay at vàng at
+most (``[heat] commendable_max_level``): they are to be commended, not handled urgently.
 """
 from __future__ import annotations
 
 import logging
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from pipeline.common.labels import LEVEL_ORDER, NATIONWIDE, vi_number
+from pipeline.common.labels import LEVEL_ORDER, NATIONWIDE, level_rank, vi_number
 from pipeline.common.taxonomy import taxonomy
 from pipeline.detect.mentions import Clock, iter_mentions
 from pipeline.store.records import Issue, Mention, Story
 from pipeline.detect.routing import load_routing
 from pipeline.store.schema import AnalysisRow, DocumentRow
-from pipeline.common.options import HeatOptions, LevelOptions, StoryOptions, TrendOptions
+from pipeline.common.options import (HeatOptions, LevelOptions, RebuttalOptions, SeverityOptions, StoryOptions,
+                                     TrendOptions)
 from pipeline.common.settings import Settings
+from pipeline.detect.rebuttals import NOT_REBUTTED, Rebuttal, link_rebuttals
+from pipeline.detect.severity import Severity, read_severity
 from pipeline.detect.stories import build_stories
 from pipeline.store.store import Store
 from pipeline.detect.trends import Series, ears, weekday_factors
@@ -51,6 +62,7 @@ class Report:
     by_signal: dict[str, list[int]]
     stories: list[Story]
     issues: list[Issue]  # stories with news in the last 24 hours or more than one document, hottest first
+    rebuttals: dict[str, Rebuttal] = field(default_factory=dict)  # false-information story id → its rebuttal
 
 
 class Detector:
@@ -62,9 +74,13 @@ class Detector:
         self.heat = settings.options(HeatOptions)
         self.levels = settings.options(LevelOptions)
         self.story_options = settings.options(StoryOptions)
-        self.clock = Clock.from_settings(settings)
+        self.severity_options = settings.options(SeverityOptions)
+        self._severity_of: dict[int, Severity] = {}
+        self.rebuttal_options = settings.options(RebuttalOptions)
+        self.rebuttals: dict[str, Rebuttal] = {}
         self.routing = load_routing()  # checked against the taxonomy before any work
         self.taxonomy = taxonomy()
+        self.clock = Clock.from_settings(settings)
         self.end = end
         self.n_bins = self.trend.history_days + self.trend.baseline_days
         self.bin_ends = [end - DAY * (self.n_bins - 1 - i) for i in range(self.n_bins)]
@@ -105,6 +121,30 @@ class Detector:
         kind = "local" if province == self.province else "unplaced" if province is None else "other"
         return self.heat.proximity[kind]
 
+    def severity(self, story: Story, b: int) -> Severity:
+        """What the story's documents published up to the end of bin ``b`` say about its severity."""
+        total = Severity()
+        if story.signal == self.taxonomy.false_information:
+            return total
+        for m in story.mentions:
+            if self.bin_of(m.published_at) <= b:
+                if m.id not in self._severity_of:
+                    self._severity_of[m.id] = read_severity([f"{m.title}. {m.lead}"])
+                total = total.merge(self._severity_of[m.id])
+        return total
+
+    def sudden(self, story: Story, severity: Severity, documents: int, level: str | None) -> str | None:
+        """The level after the "vấn đề đột xuất" rule (cam needs the heat of vàng already)."""
+        options = self.severity_options
+        points = severity.points(options)
+        if options.local_only and story.province != self.province:
+            return level or ("vang" if points >= options.vang_points_elsewhere else None)
+        if points >= options.do_points and documents >= options.min_documents:
+            return "do"
+        if points >= options.cam_points and level is not None and level_rank(level) < level_rank("cam"):
+            return "cam"
+        return level
+
     def score(self, story: Story, b: int) -> tuple[float, str | None, dict[str, float]]:
         """(heat, level, components) of a story as of the end of bin ``b``."""
         h = self.heat
@@ -132,8 +172,13 @@ class Detector:
                     and (name != "do" or alarm or not h.do_needs_alarm):
                 level = name
                 break
+        severity = self.severity(story, b)
+        level = self.sudden(story, severity, len(now), level)
+        if story.signal == self.taxonomy.commendable and level_rank(level) > level_rank(h.commendable_max_level):
+            level = h.commendable_max_level
         return heat, level, parts | {"engagement": float(engagement), "proximity": proximity,
-                                     "alarm": float(alarm), "ratio": ratio or 0.0}
+                                     "alarm": float(alarm), "ratio": ratio or 0.0,
+                                     "severity": severity.points(self.severity_options)}
 
     def issue(self, story: Story) -> Issue:
         """The story as an issue scored for the last 24 hours, with its history and route."""
@@ -141,7 +186,8 @@ class Detector:
         heat, level, parts = self.score(story, last)
         series = self.series(story.topic, story.province)
         window = range(last - self.trend.baseline_days + 1, last + 1)
-        route = self.routing.route(story.topic, story.signal, level)
+        rebuttal = self.rebuttals.get(story.id)
+        route = self.routing.route(story.topic, story.signal, level, rebuttal.status if rebuttal else None)
         now = self.in_bin(story, last)
         now_ids = {m.id for m in now}
         return Issue(
@@ -158,13 +204,24 @@ class Detector:
     def why(self, story: Story, now: list[Mention], parts: dict[str, float]) -> str:
         """One plain-Vietnamese sentence saying why, e.g. "12 bài từ 7 nguồn trong 24 giờ, gấp 4 lần mức thường; …"."""
         where = story.province or NATIONWIDE
-        pieces = [f"{len(now)} bài từ {len({m.source_id for m in now})} nguồn trong 24 giờ"]
+        last = self.n_bins - 1
+        severity = self.severity(story, last)
+        pieces = severity.phrases()
+        first = max(0, self.bin_of(story.first_seen))
+        if first < last:
+            earlier = self.severity(story, first)
+            pieces.insert(0, f"ngày thứ {last - first + 1}")
+            if 0 < earlier.hospitalised < severity.hospitalised:
+                grown = next(p for p in pieces if p.endswith("nhập viện"))
+                pieces.remove(grown)
+                pieces[0] += f": từ {earlier.hospitalised} lên {grown}"
+        pieces.append(f"{len(now)} bài từ {len({m.source_id for m in now})} nguồn trong 24 giờ")
         ratio = parts.get("ratio") or 0
         if ratio >= 1.5:
-            pieces[0] += f", gấp {vi_number(ratio, 0 if ratio >= 3 else 1)} lần mức thường về " \
+            pieces[-1] += f", gấp {vi_number(ratio, 0 if ratio >= 3 else 1)} lần mức thường về " \
                          f"{self.taxonomy.topic_short(story.topic)} ở {where}"
         elif ratio:
-            pieces[0] += ", quanh mức thường"
+            pieces[-1] += ", quanh mức thường"
         facility, n_fac = (Counter(f for m in now for f in m.facilities).most_common(1) or [("", 0)])[0]
         pressing = sum(m.signal == self.taxonomy.pressing for m in now)
         false = sum(m.signal == self.taxonomy.false_information for m in now)
@@ -172,6 +229,14 @@ class Detector:
             pieces.append(f"{n_fac} bài nói về {facility}")
         if false:
             pieces.append(f"{false} bài về thông tin sai lệch")
+        rebuttal = self.rebuttals.get(story.id)
+        if rebuttal and rebuttal.status == NOT_REBUTTED:
+            pieces.append("chưa có cơ quan chức năng bác bỏ")
+        elif rebuttal:
+            pieces.append(f"đã được {rebuttal.documents[0].source_name} bác bỏ sau "
+                          f"{vi_number(rebuttal.hours_to_rebuttal or 0)} giờ")
+            if rebuttal.still_spreading:
+                pieces.append("vẫn lan truyền sau khi bác bỏ")
         elif pressing:
             pieces.append(f"{pressing} bài phản ánh vấn đề bức xúc")
         engagement = int(parts.get("engagement", 0))
@@ -196,10 +261,11 @@ def detect(store: Store, settings: Settings, end: datetime) -> Report:
     start = end - DAY * detector.trend.baseline_days
     mentions = list(iter_mentions(store, start, end))
     stories = build_stories(mentions, detector.story_options)
+    detector.rebuttals = link_rebuttals(stories, detector.rebuttal_options, detector.taxonomy.false_information)
     last = detector.n_bins - 1
     candidates = [s for s in stories if len(s.mentions) > 1 or detector.bin_of(s.last_seen) == last]
     issues = sorted((detector.issue(s) for s in candidates), key=lambda i: (-i.heat, i.key))
     log.info("detected %d stories; %d at vàng or above in the last 24 h",
              len(stories), sum(i.level is not None for i in issues))
     return Report(end=end, days=detector.days, totals=detector.totals, by_topic=detector.by_topic,
-                  by_signal=detector.by_signal, stories=stories, issues=issues)
+                  by_signal=detector.by_signal, stories=stories, issues=issues, rebuttals=detector.rebuttals)

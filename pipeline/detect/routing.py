@@ -11,6 +11,7 @@ from pipeline.common.files import read_yaml
 from pipeline.common.labels import LEVELS
 from pipeline.common.settings import config_dir
 from pipeline.common.taxonomy import taxonomy
+from pipeline.detect.rebuttals import NOT_REBUTTED, REBUTTED
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,11 @@ class Routing:
     rules: list[dict[str, Any]]
     levels: dict[str, list[str]]
 
-    def route(self, topic: str, signal: str, level: str | None) -> Route:
-        """The first rule matching ``topic``, ``signal`` and ``level``, plus the level's actions
-        (a pressing issue about hospitals at đỏ: Sở Y tế leads, both leaders confer)."""
-        facts = {"topic": topic, "signal": signal, "level": level}
+    def route(self, topic: str, signal: str, level: str | None, rebuttal: str | None = None) -> Route:
+        """The first rule matching ``topic``, ``signal``, ``level`` and the rebuttal status of
+        false information, plus the level's actions (a pressing issue about hospitals at đỏ:
+        Sở Y tế leads, both leaders confer)."""
+        facts = {"topic": topic, "signal": signal, "level": level, "rebuttal": rebuttal}
         for rule in self.rules:
             if all(facts.get(k) in _as_list(v) for k, v in (rule.get("when") or {}).items()):
                 actions = list(rule.get("actions", [])) + list(self.levels.get(level or "", []))
@@ -49,7 +51,8 @@ def _as_list(value: Any) -> list[Any]:
 
 
 _RULE_KEYS = ("name", "when", "lead", "support", "actions")
-_WHEN_KEYS = ("topic", "signal", "level")
+_WHEN_KEYS = ("topic", "signal", "level", "rebuttal")
+REBUTTAL_STATUSES = (NOT_REBUTTED, REBUTTED)
 
 
 def check_routing(routing: Routing, where: str) -> None:
@@ -69,6 +72,10 @@ def check_routing(routing: Routing, where: str) -> None:
                 for level in _as_list(value):
                     if level not in LEVELS:
                         raise ConfigError(f"{at}: level {did_you_mean(str(level), LEVELS)}")
+            elif key == "rebuttal":
+                for status in _as_list(value):
+                    if status not in REBUTTAL_STATUSES:
+                        raise ConfigError(f"{at}: rebuttal {did_you_mean(str(status), REBUTTAL_STATUSES)}")
             else:
                 tax.check_codes(key, _as_list(value), at)
         for role in ("lead", "support"):

@@ -19,10 +19,12 @@ from pipeline.common.labels import LEVELS, NATIONWIDE, level_rank
 from pipeline.common.settings import Settings
 from pipeline.common.taxonomy import taxonomy
 from pipeline.detect.hotissues import Report, detect
+from pipeline.detect.rebuttals import NOT_REBUTTED, Rebuttal
 from pipeline.detect.mentions import Clock, iter_mentions
 from pipeline.store.records import (ContinuingIssue, DailySections, Digest, DocumentEntry, FlaggedIssue, Headline,
-                                    Issue, IssueEntry, Mention, PeriodHeadline, PeriodSections, SignalPeriod,
-                                    SourceHealth, TopicCount, TopicPeriod, Trend, WatchItem)
+                                    Issue, IssueEntry, Mention, PeriodHeadline, PeriodSections, RebuttalDocument,
+                                    RebuttalEntry, SignalPeriod, SourceHealth, TopicCount, TopicPeriod, Trend,
+                                    WatchItem)
 from pipeline.store.schema import DocumentRow, ProblemRow, SourceRow
 from pipeline.store.store import Store
 
@@ -44,9 +46,21 @@ def doc_fields(m: Mention, clock: Clock) -> dict[str, Any]:
             "engagement": m.engagement}
 
 
-def _issue_fields(issue: Issue, clock: Clock, days: list[date]) -> dict[str, Any]:
-    """The fields of :class:`IssueEntry` (and of the records extending it) for an issue."""
-    return {"key": issue.key, "title": issue.title, "level": issue.level, "heat": issue.heat,
+def rebuttal_entry(rebuttal: Rebuttal | None, clock: Clock) -> RebuttalEntry:
+    """The ``rebuttal`` of the digest contract (design.md)."""
+    rebuttal = rebuttal or Rebuttal()
+    documents = [RebuttalDocument(m.url, m.title, m.source_name, m.published_at.astimezone(clock.tz).isoformat())
+                 for m in rebuttal.documents]
+    return RebuttalEntry(rebuttal.status, documents, rebuttal.hours_to_rebuttal, rebuttal.still_spreading)
+
+
+def _issue_fields(issue: Issue, clock: Clock, days: list[date],
+                  rebuttals: dict[str, Rebuttal] | None = None) -> dict[str, Any]:
+    """The fields of :class:`IssueEntry` (and of the records extending it) for an issue;
+    false information also carries its rebuttal."""
+    rebuttal = {"rebuttal": rebuttal_entry((rebuttals or {}).get(issue.key), clock)} \
+        if issue.signal == taxonomy().false_information else {}
+    return rebuttal | {"key": issue.key, "title": issue.title, "level": issue.level, "heat": issue.heat,
             "topic": issue.topic, "signal": issue.signal, "province": issue.province or NATIONWIDE,
             "lead_agency": issue.lead_agency, "support_agency": issue.support_agency, "why": issue.why,
             "actions": issue.actions, "components": issue.components,
@@ -54,9 +68,10 @@ def _issue_fields(issue: Issue, clock: Clock, days: list[date]) -> dict[str, Any
             "documents": [DocumentEntry(**doc_fields(m, clock)) for m in issue.mentions[:DOCS_PER_ISSUE]]}
 
 
-def issue_entry(issue: Issue, clock: Clock, days: list[date]) -> IssueEntry:
+def issue_entry(issue: Issue, clock: Clock, days: list[date],
+                rebuttals: dict[str, Rebuttal] | None = None) -> IssueEntry:
     """A detected issue as the digest and the alerts show it."""
-    return IssueEntry(**_issue_fields(issue, clock, days))
+    return IssueEntry(**_issue_fields(issue, clock, days, rebuttals))
 
 
 def _norm(values: list[int]) -> float:
@@ -89,25 +104,29 @@ def _topics(report: Report, valid_days: int) -> list[TopicCount]:
 
 
 def _items_with_signal(report: Report, signal: str, province: str, clock: Clock) -> list[WatchItem]:
+    """Documents of the last 24 hours with ``signal``; false information carries its story's
+    rebuttal, the rumours nobody has denied yet first."""
     start = report.end - timedelta(days=1)
-    found = [(m, s.title) for s in report.stories for m in s.mentions
-             if m.signal == signal and m.published_at >= start]
-    found.sort(key=lambda p: (p[0].province != province, -p[0].engagement, p[0].published_at, p[0].url))
-    return [WatchItem(**doc_fields(m, clock), story=title, province=m.province or NATIONWIDE)
-            for m, title in found[:MAX_ITEMS]]
+    found = [(m, s) for s in report.stories for m in s.mentions if m.signal == signal and m.published_at >= start]
+    rebutted = {s.id: report.rebuttals[s.id].status != NOT_REBUTTED for _, s in found if s.id in report.rebuttals}
+    found.sort(key=lambda p: (rebutted.get(p[1].id, False), p[0].province != province, -p[0].engagement,
+                              p[0].published_at, p[0].url))
+    false = signal == taxonomy().false_information
+    return [WatchItem(**doc_fields(m, clock), story=s.title, province=m.province or NATIONWIDE,
+                      rebuttal=rebuttal_entry(report.rebuttals.get(s.id), clock) if false else None)
+            for m, s in found[:MAX_ITEMS]]
 
 
 def _continuing(report: Report, clock: Clock, days: list[date]) -> list[ContinuingIssue]:
     rows = []
     for issue in report.issues:
-        earlier = [lv for lv in issue.history[:-1] if lv]
-        if not earlier:
+        if not any(issue.history[:-1]):
             continue
-        peak = max(earlier, key=level_rank)
+        peak = max((lv for lv in issue.history if lv), key=level_rank)  # today included
         today, yesterday = level_rank(issue.level), level_rank(issue.history[-2] if len(issue.history) > 1 else None)
         movement = "tăng" if today > yesterday else "giảm" if today < yesterday else "giữ nguyên"
-        rows.append(ContinuingIssue(**_issue_fields(issue, clock, days), peak_level=peak, movement=movement,
-                                    documents_7_days=sum(issue.daily)))
+        rows.append(ContinuingIssue(**_issue_fields(issue, clock, days, report.rebuttals), peak_level=peak,
+                                    movement=movement, documents_7_days=sum(issue.daily)))
     rows.sort(key=lambda r: (-level_rank(r.level), -level_rank(r.peak_level), -r.documents_7_days))
     return rows[:MAX_ISSUES]
 
@@ -148,14 +167,15 @@ def build_daily(store: Store, settings: Settings, day: date) -> Digest:
     valid_days = sum(1 for t in report.totals[:-1] if t) or 1
     tax = taxonomy()
     sections = DailySections(
-        issues=[issue_entry(i, clock, days) for i in report.issues if i.level][:MAX_ISSUES],
+        issues=[issue_entry(i, clock, days, report.rebuttals) for i in report.issues if i.level][:MAX_ISSUES],
         headline=_headline(report, valid_days),
         topics=_topics(report, valid_days),
         false_information=_items_with_signal(report, tax.false_information, settings.province, clock),
         good_examples=_items_with_signal(report, tax.commendable, settings.province, clock),
         continuing=_continuing(report, clock, days),
         sources=source_health(store, start, end))
-    return Digest(date=day.isoformat(), period="day", province=settings.province, start=start, end=end,
+    return Digest(date=day.isoformat(), period="day", province=settings.province,
+                  start=start.astimezone(clock.tz), end=end.astimezone(clock.tz),  # local times in every format
                   sections=sections)
 
 
@@ -168,7 +188,8 @@ def _flagged(store: Store, settings: Settings, clock: Clock, day: date, n: int) 
         for issue in report.issues:
             if not issue.level:
                 continue
-            row = FlaggedIssue(**_issue_fields(issue, clock, report.days[-7:]), first_flagged=d.isoformat(),
+            row = FlaggedIssue(**_issue_fields(issue, clock, report.days[-7:], report.rebuttals),
+                               first_flagged=d.isoformat(),
                                last_flagged=d.isoformat(), days_flagged=1)
             old = flagged.get(issue.key)
             if old:
@@ -198,8 +219,8 @@ def build_periodic(store: Store, settings: Settings, day: date, period: str) -> 
                               headline=PeriodHeadline(sum(current.values()), sum(before.values()),
                                                       _level_counts([r.level for r in issues])),
                               sources=source_health(store, start, end))
-    return Digest(date=day.isoformat(), period=period, province=settings.province, start=start, end=end,
-                  sections=sections)
+    return Digest(date=day.isoformat(), period=period, province=settings.province,
+                  start=start.astimezone(clock.tz), end=end.astimezone(clock.tz), sections=sections)
 
 
 def build_digest(store: Store, settings: Settings, day: date, period: str = "day") -> Digest:

@@ -182,11 +182,35 @@ class DocumentEntry:
 
 
 @dataclass
+class RebuttalDocument:
+    """An official denial or correction linked to false information."""
+
+    url: str
+    title: str
+    source: str
+    published_at: str
+
+
+@dataclass
+class RebuttalEntry:
+    """The rebuttal of a false-information issue or watch item (contract in design.md):
+    ``status`` chua_bac_bo or da_bac_bo, and ``still_spreading`` when the claim was
+    published again after its denial."""
+
+    status: str
+    documents: list[RebuttalDocument]
+    hours_to_rebuttal: float | None
+    still_spreading: bool
+
+
+@dataclass
 class WatchItem(DocumentEntry):
-    """A document of the false-information watch or of the good examples, with its story."""
+    """A document of the false-information watch or of the good examples, with its story
+    (and, for false information, its rebuttal)."""
 
     story: str
     province: str
+    rebuttal: RebuttalEntry | None = field(default=None, kw_only=True)
 
 
 @dataclass
@@ -219,6 +243,7 @@ class IssueEntry:
     components: dict[str, float]
     trend: Trend
     documents: list[DocumentEntry]
+    rebuttal: RebuttalEntry | None = field(default=None, kw_only=True)  # false information only
 
 
 @dataclass

@@ -188,3 +188,26 @@ def test_window_is_shown_in_vietnam_time_even_without_issues(demo: dict) -> None
     doc = digest(demo, "2026-11-17")
     doc["issues"] = []
     assert "07:00 16/11/2026 đến 07:00 17/11/2026" in render_markdown(doc)
+
+
+def test_rumour_carries_its_rebuttal_status(demo: dict) -> None:
+    before = [x for x in digest(demo, "2026-11-18")["false_information"] if demo["events"].get(x["url"]) == "tindon"]
+    assert before and {x["rebuttal"]["status"] for x in before} == {"chua_bac_bo"}
+    assert all(x["rebuttal"]["documents"] == [] and x["rebuttal"]["hours_to_rebuttal"] is None for x in before)
+    after = [x for x in digest(demo, "2026-11-20")["false_information"] if demo["events"].get(x["url"]) == "tindon"]
+    assert after and {x["rebuttal"]["status"] for x in after} == {"da_bac_bo"}
+    linked = after[0]["rebuttal"]
+    assert linked["hours_to_rebuttal"] > 0
+    assert {"url", "title", "source", "published_at"} <= set(linked["documents"][0])
+    assert all(demo["events"].get(d["url"]) == "tindon" for d in linked["documents"])
+    false_issues = [i for d in days(18, 20) for i in digest(demo, d)["issues"] if i["signal"] == "thong_tin_sai_lech"]
+    assert false_issues and all(i["rebuttal"]["status"] in ("chua_bac_bo", "da_bac_bo") for i in false_issues)
+
+
+def test_window_is_local_and_the_peak_includes_today(demo: dict) -> None:
+    from pipeline.common.labels import level_rank
+
+    doc = digest(demo, "2026-11-18")
+    assert doc["window"] == {"start": "2026-11-17T07:00:00+07:00", "end": "2026-11-18T07:00:00+07:00"}
+    assert doc["continuing"]
+    assert all(level_rank(row["peak_level"]) >= level_rank(row["level"]) for row in doc["continuing"])

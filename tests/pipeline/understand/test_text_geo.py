@@ -73,3 +73,53 @@ def test_keyword_rules_propose_labels() -> None:
     assert propose("Hơn 40 học sinh ngộ độc thực phẩm sau bữa trưa") == ("an_toan_thuc_pham", "van_de_buc_xuc")
     assert propose("Sở Y tế bác bỏ tin đồn về sốt xuất huyết") == ("dich_benh", "thong_tin_sai_lech")
     assert propose("Giá vé tàu Tết tăng nhẹ") == ("khong_lien_quan", "thong_tin_chung")
+
+
+@pytest.mark.parametrize(("text", "provinces", "units"), [
+    ("Dịch sởi ở thị xã Sơn Tây", ["Hà Nội"], []),  # a town of Hà Nội, not "xã Sơn Tây" elsewhere
+    ("Người dân thị xã Hồng Lĩnh được tiêm vắc xin", ["Hà Tĩnh"], []),
+    ("Trẻ em ở thị xã Ba Đồn mắc tay chân miệng", ["Quảng Trị"], []),
+    ("Ổ dịch ở phường Đông Lễ", ["Quảng Trị"], ["phường Đông Lễ (Quảng Trị)"]),
+    ("Ổ dịch ở xã Đông Lễ", [], []),  # no such commune: never cut to "xã Đông"
+    ("Hai ca ở phường Thanh Khê", ["Đà Nẵng"], ["phường Thanh Khê (Đà Nẵng)"]),
+    ("Học sinh xã Tịnh Phong nhập viện", ["Quảng Ngãi"], ["xã Tịnh Phong (Quảng Ngãi)"]),  # pre-reform commune
+    ("Dịch sởi ở xã Bình Sơn Quảng Ngãi", ["Quảng Ngãi"], ["xã Bình Sơn (Quảng Ngãi)"]),  # province after the name
+])
+def test_type_word_binds_the_whole_name(text: str, provinces: list[str], units: list[str]) -> None:
+    places = tag_places(text)
+    assert (places.provinces, places.units) == (provinces, units)
+
+
+@pytest.mark.parametrize("written", ["Đắk Lắk", "Đăk Lăk", "Daklak", "DakLak", "Đắc Lắc", "Dak Lak", "Đăk Lắk"])
+def test_spelling_variants_of_dak_lak(written: str) -> None:
+    assert tag_places(f"Sốt xuất huyết tăng ở {written}").provinces == ["Đắk Lắk"]
+
+
+@pytest.mark.parametrize(("text", "facilities"), [
+    ("Bệnh viện dã chiến Hòa Vang tiếp nhận 20 bệnh nhân", ["Bệnh viện dã chiến Hòa Vang"]),
+    ("Trung tâm kiểm soát bệnh tật tỉnh Quảng Ngãi khuyến cáo", ["Trung tâm kiểm soát bệnh tật tỉnh Quảng Ngãi"]),
+    ("Trung tâm y tế quận Hải Châu cho biết", ["Trung tâm y tế quận Hải Châu"]),
+    ("Mẫu được gửi viện Pasteur Nha Trang xét nghiệm", ["viện Pasteur Nha Trang"]),
+    ("Bệnh viện trung ương Quân đội 108 và Viện Vệ sinh Dịch tễ trung ương phối hợp",
+     ["Bệnh viện trung ương Quân đội 108", "Viện Vệ sinh Dịch tễ trung ương"]),
+    ("Bệnh viện Bạch Mai Bệnh viện Việt Đức đều quá tải", ["Bệnh viện Bạch Mai", "Bệnh viện Việt Đức"]),
+    ("Bệnh viện Đa khoa Quốc tế Vinmec Đà Nẵng", ["Bệnh viện Đa khoa Quốc tế Vinmec Đà Nẵng"]),
+    ("Phòng khám đa khoa Hoàn Mỹ - Cơ sở 2 ở đường Lê Lợi", ["Phòng khám đa khoa Hoàn Mỹ - Cơ sở 2"]),
+    ("Chuyển lên Bệnh viện tỉnh cấp cứu", ["Bệnh viện tỉnh"]),
+    ("Trung tâm Y tế thị xã Đức Phổ và Bệnh viện Lao và bệnh phổi tỉnh",
+     ["Trung tâm Y tế thị xã Đức Phổ", "Bệnh viện Lao và bệnh phổi tỉnh"]),
+    ("Đưa đến bệnh viện cấp cứu", []),  # no name
+    ("Viện Kiểm sát nhân dân tỉnh truy tố", []),  # the procuracy is not a health institute
+])
+def test_facilities_whole_and_one_at_a_time(text: str, facilities: list[str]) -> None:
+    assert tag_places(text).facilities == facilities
+
+
+def test_facility_words_and_plurals() -> None:
+    assert tag_places("Bác sĩ Bệnh viện Nhân dân 115 nối ngón tay").facilities == ["Bệnh viện Nhân dân 115"]
+    assert tag_places("Các bệnh viện TP HCM tiếp nhận 53 học sinh").facilities == []
+    assert tag_places("Khởi động lại Bệnh viện Ung bướu 500 giường").facilities == ["Bệnh viện Ung bướu"]
+    assert tag_places("Bệnh viện Điều dưỡng - phục hồi chức năng T.Ư về Trường").facilities \
+        == ["Bệnh viện Điều dưỡng - phục hồi chức năng T.Ư"]
+    assert tag_places("cùng Phòng khám nội khoa Hoàng Thị Thanh Bình (TP.HCM)").facilities \
+        == ["Phòng khám nội khoa Hoàng Thị Thanh Bình"]
