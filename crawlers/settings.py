@@ -32,7 +32,10 @@ def scrapy_settings(settings: Settings | None = None) -> dict[str, Any]:
         "RETRY_TIMES": crawl.get("retry_times", 2),
         "REDIRECT_MAX_TIMES": crawl.get("redirect_max_times", 5),
         "COOKIES_ENABLED": False,
+        # No remote control of a running crawl: neither the telnet console nor the
+        # HTTP remote-control endpoint (which also writes job files to the home folder).
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
         "STATS_DUMP": False,
         "ITEM_PIPELINES": {"crawlers.pipelines.StorePipeline": 300},
         "LOG_LEVEL": "INFO",
