@@ -22,12 +22,17 @@ log = logging.getLogger("duluan")
 # Dates the digest windows and their baselines (weeks before) can be computed for.
 FIRST_DAY, LAST_DAY = date(1971, 1, 1), date(9998, 12, 31)
 T = TypeVar("T")
+VERBOSE = False
 
 
 class Failure(click.ClickException):
-    """A one-line reason, exit code 1."""
+    """A one-line reason, exit code 1; with --verbose, the traceback of its cause first."""
 
     def show(self, file: object = None) -> None:
+        if VERBOSE and self.__cause__ is not None:
+            import traceback
+
+            traceback.print_exception(self.__cause__, file=sys.stderr)
         click.echo(f"duluan: {self.format_message()}", err=True)
 
 
@@ -48,8 +53,6 @@ class Cli(click.Group):
         except KeyboardInterrupt as exc:
             raise Failure("interrupted") from exc
         except Exception as exc:  # noqa: BLE001 — the one place every other error is reported
-            if ctx.params.get("verbose"):
-                log.exception("failed")
             raise Failure(describe(exc)) from exc
 
 
@@ -81,6 +84,8 @@ def main(ctx: click.Context, verbose: bool, quiet: bool) -> None:
     if verbose and quiet:
         raise click.UsageError("--verbose and --quiet exclude each other")
     setup_logging(verbose=verbose, quiet=quiet)
+    global VERBOSE  # noqa: PLW0603 — read when a failure is shown, after the context is gone
+    VERBOSE = verbose
     ctx.obj = {"quiet": quiet}
 
 

@@ -153,9 +153,11 @@ def run_alerts(store: Store, settings: Settings, now: datetime | None = None) ->
     clock = Clock.from_settings(settings)
     tried = retry_pending(store, settings, options, now)
     report = detect(store, settings, now)
+    given_up = now - timedelta(hours=options.retry_hours)
     with store.session() as s:
-        previous = list(s.scalars(select(AlertRow).where(AlertRow.sent_at >= now - timedelta(days=MEMORY_DAYS))
-                                  .order_by(AlertRow.id)))
+        previous = [row for row in s.scalars(select(AlertRow).where(AlertRow.sent_at >= now - timedelta(days=MEMORY_DAYS))
+                                             .order_by(AlertRow.id))
+                    if row.delivered or row.window_end >= given_up]  # a notice never sent does not count
     for issue in report.issues:
         if issue.level not in options.levels:
             continue
