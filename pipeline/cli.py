@@ -479,12 +479,15 @@ def keyword_disagreement() -> str:
 
 
 @main.command()
-@click.option("--jsonl", is_flag=True, required=True, help='Read JSON lines {"id","text","title"?} on stdin.')
+@click.option("--jsonl", is_flag=True, help="JSON lines in and out: the default, accepted for older scripts.")
 @click.option("--batch-size", default=64, show_default=True, help="Lines classified together.")
 def classify(jsonl: bool, batch_size: int) -> None:
-    """Classify JSON lines from stdin; one JSON line out per line in, in order."""
+    """Classify JSON lines {"id", "text", "title"?} from stdin: one JSON line out per
+    line in, in order; a line that cannot be read gets {"id", "error"}. Exits 1 when
+    every line failed."""
     import json
 
+    from pipeline.classify_lines import classify_lines
     from pipeline.understand.classify import Classifier
     from pipeline.understand.geotag import tag_places
     from pipeline.understand.normalize import normalize_text
@@ -495,37 +498,23 @@ def classify(jsonl: bool, batch_size: int) -> None:
         raise Failure(str(exc)) from exc
     province = get_settings().province
 
-    def flush(batch: list[tuple[object, str | None, str]]) -> None:
-        texts = [text for _, error, text in batch if error is None]
-        preds = iter(clf.predict(texts)) if texts else iter(())
-        for rid, error, text in batch:
-            if error is not None:
-                click.echo(json.dumps({"id": rid, "error": error}, ensure_ascii=False))
-                continue
-            pred = next(preds)
+    def predict(texts: list[str]) -> list[dict[str, Any]]:
+        texts = [normalize_text(t) for t in texts]
+        out = []
+        for text, pred in zip(texts, clf.predict(texts)):
             places = tag_places(text, prefer=province)
-            click.echo(json.dumps({"id": rid, "relevant": pred.relevant, "topic": pred.topic,
-                                   "signal": pred.signal, "scores": pred.scores, "places": places.provinces,
-                                   "why": pred.why, "units": places.units, "facilities": places.facilities},
-                                  ensure_ascii=False))
+            out.append({"relevant": pred.relevant, "topic": pred.topic, "signal": pred.signal,
+                        "scores": pred.scores, "places": places.provinces, "why": pred.why,
+                        "units": places.units, "facilities": places.facilities})
+        return out
 
-    batch: list[tuple[object, str | None, str]] = []
-    for n, line in enumerate(sys.stdin, 1):
-        if not line.strip():
-            continue
-        rec: object = None
-        try:
-            rec = json.loads(line)
-            text = normalize_text(f"{rec.get('title') or ''}\n{rec['text']}")  # type: ignore[union-attr]
-            batch.append((rec.get("id"), None, text))  # type: ignore[union-attr]
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-            log.error("line %d: bad input: %s", n, exc)
-            rid = rec.get("id") if isinstance(rec, dict) else None
-            batch.append((rid, f"line {n}: bad input ({type(exc).__name__}: {exc})", ""))
-        if len(batch) >= batch_size:
-            flush(batch)
-            batch = []
-    flush(batch)
+    lines = failed = 0
+    for record in classify_lines(sys.stdin, predict, batch_size):
+        lines += 1
+        failed += "error" in record
+        click.echo(json.dumps(record, ensure_ascii=False))
+    if lines and failed == lines:
+        raise Failure(f"no line could be classified ({lines} line(s) read)")
 
 
 @main.command()
@@ -586,6 +575,15 @@ def bench_crawl(pages: int, concurrency: int, scrapy_seconds: int, workers: int,
     from crawlers.bench import run_bench
 
     click.echo(run_bench(pages, concurrency, scrapy_seconds, workers, redis_url).report())
+
+
+@bench.command("cli")
+@click.option("--runs", default=5, show_default=True, help="New processes per case (the median is printed).")
+def bench_cli(runs: int) -> None:
+    """Time `duluan --help`, an argument error and a cold `duluan classify` of one line."""
+    from pipeline.bench_cli import run_cli_bench
+
+    click.echo(run_cli_bench(runs).report())
 
 
 @bench.command("digest")

@@ -7,7 +7,6 @@ instead of a new empty store. Opening problems raise :class:`StoreError`.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import zlib
 from collections.abc import Iterable, Iterator
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pipeline.store import migrate
 from pipeline.store.records import Document, RawPage, Source
 from pipeline.store.schema import Base, CrawlRunRow, DocumentRow, ProblemRow, RawPageRow, SourceRow, utcnow
+from pipeline.common.hashing import sha1
 from pipeline.common.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -86,11 +86,6 @@ def compress(body: bytes) -> bytes:
 def decompress(blob: bytes) -> bytes:
     """Inverse of :func:`compress`."""
     return zlib.decompress(blob)
-
-
-def sha1(data: bytes | str) -> str:
-    """Hex SHA-1 of bytes or UTF-8 text."""
-    return hashlib.sha1(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
 
 def content_sha1(title: str, text: str) -> str:
