@@ -21,7 +21,7 @@ from crawlers.loopback import LoopbackSite
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("DULUAN_SHARED_DATA") or REPO.parent / "shared" / "data")
 PG_ADMIN_URL = os.environ.get("DULUAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("DULUAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -45,6 +45,23 @@ def pg_available() -> bool:
     if not ok and IN_CI:
         pytest.fail(f"CI=true but PostgreSQL at {PG_ADMIN_URL} does not answer")
     return ok
+
+
+def require_shared(path: Path = SHARED_DATA) -> Path:
+    """``path`` (default ``../shared/data``): where it is missing the test is skipped, and
+    under ``CI=true`` it fails, so CI cannot pass without the real data."""
+    if not path.exists():
+        message = f"{path} not here (../shared/data absent; DULUAN_SHARED_DATA overrides)"
+        if IN_CI:
+            pytest.fail(f"CI=true but {message}")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """``../shared/data``, required under CI=true (see :func:`require_shared`)."""
+    return require_shared()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
