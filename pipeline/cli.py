@@ -2,7 +2,6 @@
 success and non-zero with a one-line reason on failure, and is safe to re-run."""
 from __future__ import annotations
 
-import logging
 import sys
 import time
 from collections.abc import Iterable
@@ -18,7 +17,6 @@ if TYPE_CHECKING:  # imported lazily at run time, so that `duluan classify` star
     from crawlers.frontier import SharedFrontier
     from pipeline.store.store import Store
 
-log = logging.getLogger("duluan")
 # Dates the digest windows and their baselines (weeks before) can be computed for.
 FIRST_DAY, LAST_DAY = date(1971, 1, 1), date(9998, 12, 31)
 T = TypeVar("T")

@@ -93,3 +93,28 @@ def test_traceback_only_with_verbose(tmp_path: Path) -> None:
 def test_quiet_and_verbose_exclude_each_other(tmp_path: Path) -> None:
     result = run_duluan(["--quiet", "--verbose", "prune"], duluan_env(f"sqlite:///{tmp_path / 'x.db'}", tmp_path))
     assert result.returncode == 2 and "exclude each other" in result.stderr
+
+
+def test_a_full_disk_is_one_line() -> None:
+    import errno
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from pipeline.cli import describe
+
+    disk = OSError(errno.ENOSPC, "No space left on device", "/srv/duluan/data/digests/2026-11-17/digest.html")
+    assert describe(disk) == "No space left on device (/srv/duluan/data/digests/2026-11-17/digest.html)"
+    store = OperationalError("INSERT INTO documents …", {}, sqlite3.OperationalError("database or disk is full"))
+    assert describe(store) == "store error: database or disk is full"
+
+
+def test_frames_never_create_a_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import frames
+    from pipeline.store.store import StoreError
+
+    missing = tmp_path / "data" / "duluan.db"
+    monkeypatch.setenv("DULUAN_DB_URL", f"sqlite:///{missing}")
+    with pytest.raises(StoreError, match="no store at"):
+        frames.documents(start="2026-11-01")
+    assert not missing.exists() and not missing.parent.exists()
