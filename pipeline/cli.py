@@ -273,8 +273,8 @@ def process_with_progress(store: Store, batch_size: int) -> None:
             summary = process_pending(store, get_settings().province, batch_size, progress=bar.update)
         except FileNotFoundError as exc:
             raise Failure(str(exc)) from exc
-    click.echo(f"processed {summary.processed} documents in {time.monotonic() - started:.1f} s: "
-               f"{summary.relevant} about health, {summary.skipped} skipped (not Vietnamese)")
+    click.echo(f"processed {summary.processed} documents: {summary.relevant} about health, "
+               f"{summary.skipped} skipped (not Vietnamese), in {time.monotonic() - started:.1f} s")
 
 
 def parse_day(value: str | None) -> date | None:
