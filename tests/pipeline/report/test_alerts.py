@@ -4,7 +4,7 @@ E-mail goes to a real SMTP server (aiosmtpd) on 127.0.0.1."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -83,3 +83,22 @@ def test_one_bad_issue_does_not_stop_the_others(demo: dict, tmp_path: Path,
         rows = list(s.scalars(select(AlertRow).order_by(AlertRow.id)))
     assert [r.delivered for r in rows] == [False] + [True] * (len(rows) - 1)
     assert "KeyError" in rows[0].error
+
+
+def test_a_notice_not_sent_is_retried_only_up_to_retry_hours(demo: dict, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(copy_demo_store(demo, tmp_path))
+    settings = Settings(raw=get_settings().raw | {"alerts": {"levels": ["do"], "retry_hours": 24}})
+    options = alerts_module.AlertOptions(retry_hours=24)
+    first = datetime.fromisoformat(OUTBREAK)
+    port = free_port()
+    for key, value in smtp_env(port).items():
+        monkeypatch.setenv(key, value)
+    down = run_alerts(store, settings, first)  # nothing listens on the port yet
+    assert [a.status for a in down] == [NOT_SENT]
+    with smtp_server(port) as inbox:
+        assert alerts_module.retry_pending(store, settings, options, first + timedelta(hours=25)) == []
+        assert not inbox.messages
+        sent = alerts_module.retry_pending(store, settings, options, first + timedelta(hours=23))
+        assert [a.status for a in sent] == [SENT] and len(inbox.messages) == 1
+        assert alerts_module.retry_pending(store, settings, options, first + timedelta(hours=23, minutes=30)) == []
