@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from crawlers.example import write_sources_file
 from pipeline.understand.normalize import strip_diacritics
-from pipeline.store.store import sha1
+from pipeline.common.hashing import sha1
 
 DEMO_ROOT = Path(__file__).resolve().parent / "demo_site"
 NEWS_DIR = DEMO_ROOT / "news"

@@ -35,7 +35,10 @@ def scrapy_settings(settings: Settings | None = None) -> dict[str, Any]:
         "RETRY_TIMES": crawl.retry_times,
         "REDIRECT_MAX_TIMES": crawl.redirect_max_times,
         "COOKIES_ENABLED": False,
+        # No remote control of a running crawl: neither the telnet console nor the
+        # HTTP remote-control endpoint (which also writes job files to the home folder).
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
         "STATS_DUMP": False,
         "ITEM_PIPELINES": {"crawlers.pipelines.StorePipeline": 300},
         "LOG_LEVEL": "INFO",

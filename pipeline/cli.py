@@ -2,11 +2,12 @@
 success and non-zero with a one-line reason on failure, and is safe to re-run."""
 from __future__ import annotations
 
-import logging
 import sys
+import time
+from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -17,44 +18,98 @@ if TYPE_CHECKING:  # imported lazily at run time, so that `duluan classify` star
     from crawlers.frontier import SharedFrontier
     from pipeline.store.store import Store
 
-log = logging.getLogger("duluan")
+# Dates the digest windows and their baselines (weeks before) can be computed for.
+FIRST_DAY, LAST_DAY = date(1971, 1, 1), date(9998, 12, 31)
+T = TypeVar("T")
+VERBOSE = False
 
 
 class Failure(click.ClickException):
-    """A one-line reason, exit code 1."""
+    """A one-line reason, exit code 1; with --verbose, the traceback of its cause first."""
 
     def show(self, file: object = None) -> None:
+        if VERBOSE and self.__cause__ is not None:
+            import traceback
+
+            traceback.print_exception(self.__cause__, file=sys.stderr)
         click.echo(f"duluan: {self.format_message()}", err=True)
 
 
-def setup_logging(verbose: bool) -> None:
-    """One log format for every command, on stderr."""
-    level = logging.DEBUG if verbose else logging.INFO
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    for handler in logging.getLogger().handlers:  # Scrapy lowers the root logger's level; the handler keeps ours
-        handler.setLevel(level)
-    for noisy in ("scrapy.core.scraper", "scrapy.middleware", "scrapy.extensions.telnet",
-                  "scrapy.addons", "scrapy.utils.log", "scrapy.crawler", "scrapy.statscollectors",
-                  "urllib3", "filelock", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+def warn(message: str) -> None:
+    """A one-line warning on stderr (the command goes on)."""
+    click.echo(f"duluan: warning: {message}", err=True)
 
 
-class Commands(click.Group):
-    """The command group: a configuration the run cannot use is a one-line failure."""
+class Cli(click.Group):
+    """The command group: any error a command does not handle becomes one line
+    ``duluan: …`` and exit 1; the traceback is shown only with ``--verbose``."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
             raise Failure(str(exc)) from exc
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt as exc:
+            raise Failure("interrupted") from exc
+        except Exception as exc:  # noqa: BLE001 — the one place every other error is reported
+            raise Failure(describe(exc)) from exc
 
 
-@click.group(cls=Commands)
-@click.option("-v", "--verbose", is_flag=True, help="Show debug logging.")
-def main(verbose: bool) -> None:
+def describe(exc: BaseException) -> str:
+    """One line saying what went wrong, without a traceback."""
+    from pipeline.common.logs import one_line
+
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror}{where}"
+    module = type(exc).__module__
+    if module.startswith("sqlalchemy"):
+        from pipeline.store.store import first_line
+
+        return f"store error: {first_line(exc)}"
+    if module.startswith("pipeline") or isinstance(exc, (ValueError, LookupError)):
+        return one_line(str(exc)) or type(exc).__name__
+    return f"{one_line(str(exc))} ({type(exc).__name__}; --verbose shows where)"
+
+
+@click.group(cls=Cli)
+@click.option("-v", "--verbose", is_flag=True, help="Show debug logging and tracebacks.")
+@click.option("-q", "--quiet", is_flag=True, help="Only warnings and errors; no progress bars.")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool, quiet: bool) -> None:
     """duluan — theo dõi dư luận về y tế (health public-opinion monitoring)."""
-    setup_logging(verbose)
+    from pipeline.common.logs import setup_logging
+
+    if verbose and quiet:
+        raise click.UsageError("--verbose and --quiet exclude each other")
+    setup_logging(verbose=verbose, quiet=quiet)
+    global VERBOSE  # noqa: PLW0603 — read when a failure is shown, after the context is gone
+    VERBOSE = verbose
+    ctx.obj = {"quiet": quiet}
     get_settings()  # an unknown or mistyped key in settings.toml stops every command here
+
+
+def progress(items: Iterable[T] | None = None, *, total: int | None = None, label: str) -> Any:
+    """A progress bar on stderr (none with --quiet or when stderr is not a terminal);
+    log lines are written above it, never through it."""
+    from tqdm import tqdm
+
+    ctx = click.get_current_context(silent=True)
+    quiet = bool(ctx and (ctx.find_object(dict) or {}).get("quiet"))
+    return tqdm(items, total=total, desc=label, file=sys.stderr, disable=True if quiet else None,
+                leave=False, dynamic_ncols=True)
+
+
+def open_store(*, create: bool = True) -> Store:
+    """The deployment's store; read-only commands pass ``create=False``."""
+    from pipeline.store.store import Store, StoreError
+
+    try:
+        return Store(create=create)
+    except StoreError as exc:
+        raise Failure(str(exc)) from exc
 
 
 @main.command()
@@ -75,7 +130,6 @@ def crawl(sources_file: Path | None, refresh: bool, due: bool, only: tuple[str, 
     one of N workers (one of them with --seed) that stop when the queue stays empty."""
     from crawlers.runner import due_sources, run_crawl
     from pipeline.store.sources import SourcesError, default_sources_file, load_sources
-    from pipeline.store.store import Store
 
     path = sources_file or default_sources_file()
     try:
@@ -85,15 +139,16 @@ def crawl(sources_file: Path | None, refresh: bool, due: bool, only: tuple[str, 
     if only:
         sources = [s for s in sources if s.id in only]
     frontier = shared_frontier(redis_url, redis_prefix, seed)
-    store = Store()
+    store = open_store()
     if due and (frontier is None or seed):  # a worker that does not seed serves every source's queue
         sources = due_sources(store, sources)
     if not sources:
         click.echo("nothing to crawl: no (due) sources")
         return
+    started = time.monotonic()
     summary = run_crawl(store, sources, sources_file=str(path), refresh=refresh, frontier=frontier,
                         seed=seed or frontier is None)
-    report_crawl(summary.stats, summary.run_id)
+    report_crawl(summary.stats, summary.run_id, time.monotonic() - started)
     failed = [sid for sid, s in summary.stats["sources"].items() if s["error"]]
     if summary.status != "ok":
         raise Failure(f"crawl run {summary.run_id} {summary.status}")
@@ -124,9 +179,9 @@ def shared_frontier(url: str | None, prefix: str | None, seed: bool) -> SharedFr
     return frontier
 
 
-def report_crawl(stats: dict, run_id: int) -> None:
+def report_crawl(stats: dict, run_id: int, seconds: float) -> None:
     """Print a crawl's per-source summary and totals."""
-    click.echo(f"crawl run {run_id}:")
+    click.echo(f"crawl run {run_id} ({seconds:.1f} s):")
     for sid, s in stats["sources"].items():
         state = f"FAILED {s['error']}" if s["error"] else "ok"
         click.echo(f"  {sid}: {s['seen']} seen, {s['new']} new, next poll in "
@@ -148,9 +203,7 @@ def demo(port: int | None) -> None:
     from crawlers.demo_news import demo_sources_file, render_site
     from crawlers.loopback import LoopbackSite
     from crawlers.runner import run_crawl
-    from pipeline.understand.process import process_pending
     from pipeline.store.sources import load_sources
-    from pipeline.store.store import Store
 
     settings = get_settings()
     port = port or int(settings.section("demo").get("port", 8642))
@@ -164,11 +217,11 @@ def demo(port: int | None) -> None:
     click.echo(f"demo sites: {items} items on {site_server.base_url}")
     with site_server as site:
         sources_file = demo_sources_file(site.base_url, settings.data_dir / "demo")
-        store = Store()
+        store = open_store()
+        started = time.monotonic()
         summary = run_crawl(store, load_sources(sources_file), sources_file=str(sources_file))
-    report_crawl(summary.stats, summary.run_id)
-    processed = process_pending(store, settings.province)
-    click.echo(f"processed {processed.processed} documents: {processed.relevant} about health")
+    report_crawl(summary.stats, summary.run_id, time.monotonic() - started)
+    process_with_progress(store, batch_size=200)
     latest = write_digests(store, *published_days(store))
     click.echo(f"latest digest: {latest}")
 
@@ -188,17 +241,44 @@ def published_days(store: Store) -> tuple[date, date]:
     return clock.day_of(first), clock.day_of(last)
 
 
-def write_digests(store: Store, first: date, last: date, period: str = "day") -> Path:
-    """Write the digests of every day from ``first`` to ``last``; returns the last HTML path."""
-    from pipeline.report.publish import write_digest
+def write_digests(store: Store, first: date, last: date, period: str = "day", force: bool = False) -> Path:
+    """Write the digests of every day from ``first`` to ``last`` (a day whose empty digest
+    would replace a non-empty one is skipped with a warning); returns the last HTML path."""
+    from pipeline.report.publish import DigestKept, write_digest
 
     settings = get_settings()
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    paths: dict[str, Path] = {}
-    with click.progressbar(days, label=f"digest ({period})", file=sys.stderr) as bar:
-        for day in bar:
-            _, paths = write_digest(store, settings, day, period)
-    return paths["html"]
+    started = time.monotonic()
+    latest: Path | None = None
+    empty = kept = 0
+    for day in progress(days, label=f"digest ({period})"):
+        try:
+            doc, paths = write_digest(store, settings, day, period, force=force)
+        except DigestKept as exc:
+            warn(str(exc))
+            kept += 1
+            continue
+        empty += not doc["headline"]["documents"]
+        latest = paths["html"]
+    click.echo(f"digests: {len(days) - kept} written ({empty} without documents, {kept} kept as they were) "
+               f"in {time.monotonic() - started:.1f} s")
+    if latest is None:
+        raise Failure("no digest written")
+    return latest
+
+
+def process_with_progress(store: Store, batch_size: int) -> None:
+    """Process pending documents under a progress bar; one line with counts and time."""
+    from pipeline.understand.process import pending_count, process_pending
+
+    started = time.monotonic()
+    with progress(total=pending_count(store), label="process") as bar:
+        try:
+            summary = process_pending(store, get_settings().province, batch_size, progress=bar.update)
+        except FileNotFoundError as exc:
+            raise Failure(str(exc)) from exc
+    click.echo(f"processed {summary.processed} documents: {summary.relevant} about health, "
+               f"{summary.skipped} skipped (not Vietnamese), in {time.monotonic() - started:.1f} s")
 
 
 def parse_day(value: str | None) -> date | None:
@@ -206,9 +286,12 @@ def parse_day(value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as exc:
         raise Failure(f"not a date (YYYY-MM-DD): {value}") from exc
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise Failure(f"date out of range: {value} (from {FIRST_DAY} to {LAST_DAY})")
+    return day
 
 
 @main.command()
@@ -217,30 +300,34 @@ def parse_day(value: str | None) -> date | None:
 @click.option("--period", type=click.Choice(["day", "week", "month"]), default="day", show_default=True,
               help="Daily digest, or the 7- / 30-day summary for periodic reviews.")
 @click.option("--send", is_flag=True, help="Also e-mail it (once per digest; DULUAN_SMTP_* settings).")
-def digest(day: str | None, until: str | None, period: str, send: bool) -> None:
+@click.option("--force", is_flag=True, help="Write (and e-mail) a digest without documents even over one "
+              "that has documents.")
+def digest(day: str | None, until: str | None, period: str, send: bool, force: bool) -> None:
     """Write the digest (HTML, Markdown, JSON) to data/digests/DATE/."""
     from pipeline.detect.mentions import Clock
-    from pipeline.report.publish import publish_digest, write_digest
-    from pipeline.store.store import Store
+    from pipeline.report.publish import DigestKept, publish_digest, write_digest
 
     settings = get_settings()
-    store = Store()
     first = parse_day(day) or Clock.from_settings(settings).today()
     last = parse_day(until) or first
     if last < first:
         raise Failure("--until is before --date")
+    store = open_store(create=False)
     if last > first:
-        click.echo(f"digests written; last: {write_digests(store, first, last, period)}")
+        click.echo(f"last digest: {write_digests(store, first, last, period, force)}")
         return
-    if not send:
-        paths = write_digest(store, settings, first, period)[1]
-    else:
-        from pipeline.report.notify import NotifyError
+    try:
+        if not send:
+            paths = write_digest(store, settings, first, period, force=force)[1]
+        else:
+            from pipeline.report.notify import NotifyError
 
-        try:
-            paths = publish_digest(store, settings, first, period)
-        except NotifyError as exc:
-            raise Failure(f"digest written but not e-mailed: {exc}") from exc
+            try:
+                paths = publish_digest(store, settings, first, period, force=force)
+            except NotifyError as exc:
+                raise Failure(f"digest written but not e-mailed: {exc}") from exc
+    except DigestKept as exc:
+        raise Failure(str(exc)) from exc
     for fmt, path in paths.items():
         click.echo(f"{fmt}: {path}")
 
@@ -252,8 +339,7 @@ def alert(now_text: str | None) -> None:
     and was not announced before (or escalated since)."""
     from datetime import datetime, timezone
 
-    from pipeline.report.alerts import run_alerts
-    from pipeline.store.store import Store
+    from pipeline.report.alerts import NOT_SENT, SENT, run_alerts, summary
 
     try:
         now = datetime.fromisoformat(now_text) if now_text else None
@@ -261,28 +347,22 @@ def alert(now_text: str | None) -> None:
         raise Failure(f"not an ISO 8601 time: {now_text}") from exc
     if now is not None and now.tzinfo is None:
         raise Failure("--now needs a time zone, e.g. 2026-11-17T15:00+07:00")
-    alerts = run_alerts(Store(), get_settings(), now.astimezone(timezone.utc) if now else None)
+    alerts = run_alerts(open_store(create=False), get_settings(), now.astimezone(timezone.utc) if now else None)
     for a in alerts:
-        click.echo(a.text)
-    click.echo(f"{len(alerts)} alert(s) sent" if alerts else "no new alert")
+        if a.status == SENT:
+            click.echo(a.text)
+        else:
+            click.echo(f"NOT SENT: [{a.level}] {a.title} — {a.error}")
+    click.echo(summary(alerts))
+    if any(a.status == NOT_SENT for a in alerts):
+        raise Failure("some alerts were not sent; they are tried again on the next run")
 
 
 @main.command()
 @click.option("--batch-size", default=200, show_default=True, help="Documents per committed batch.")
 def process(batch_size: int) -> None:
     """Analyse new and changed documents: relevance, topic, signal, places, duplicates."""
-    from pipeline.understand.process import pending_count, process_pending
-    from pipeline.store.store import Store
-
-    store = Store()
-    total = pending_count(store)
-    try:
-        with click.progressbar(length=total, label="process", file=sys.stderr) as bar:
-            summary = process_pending(store, get_settings().province, batch_size, progress=bar.update)
-    except FileNotFoundError as exc:
-        raise Failure(str(exc)) from exc
-    click.echo(f"processed {summary.processed} documents: {summary.relevant} about health, "
-               f"{summary.skipped} skipped (not Vietnamese)")
+    process_with_progress(open_store(), batch_size)
 
 
 @main.command()
@@ -411,12 +491,15 @@ def keyword_disagreement() -> str:
 
 
 @main.command()
-@click.option("--jsonl", is_flag=True, required=True, help='Read JSON lines {"id","text","title"?} on stdin.')
+@click.option("--jsonl", is_flag=True, help="JSON lines in and out: the default, accepted for older scripts.")
 @click.option("--batch-size", default=64, show_default=True, help="Lines classified together.")
 def classify(jsonl: bool, batch_size: int) -> None:
-    """Classify JSON lines from stdin; one JSON line out per line in, in order."""
+    """Classify JSON lines {"id", "text", "title"?} from stdin: one JSON line out per
+    line in, in order; a line that cannot be read gets {"id", "error"}. Exits 1 when
+    every line failed."""
     import json
 
+    from pipeline.classify_lines import classify_lines
     from pipeline.understand.classify import Classifier
     from pipeline.understand.normalize import normalize_text
 
@@ -426,29 +509,16 @@ def classify(jsonl: bool, batch_size: int) -> None:
         raise Failure(str(exc)) from exc
     province = get_settings().province
 
-    def flush(batch: list[tuple[object, str | None, str]]) -> None:
-        analyses = iter(clf.analyse([text for _, error, text in batch if error is None], province))
-        for rid, error, _ in batch:
-            line = {"id": rid, "error": error} if error is not None else next(analyses).output(rid)
-            click.echo(json.dumps(line, ensure_ascii=False))
+    def predict(texts: list[str]) -> list[dict[str, Any]]:
+        return [a.output(None) for a in clf.analyse([normalize_text(t) for t in texts], province)]
 
-    batch: list[tuple[object, str | None, str]] = []
-    for n, line in enumerate(sys.stdin, 1):
-        if not line.strip():
-            continue
-        rec: object = None
-        try:
-            rec = json.loads(line)
-            text = normalize_text(f"{rec.get('title') or ''}\n{rec['text']}")  # type: ignore[union-attr]
-            batch.append((rec.get("id"), None, text))  # type: ignore[union-attr]
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-            log.error("line %d: bad input: %s", n, exc)
-            rid = rec.get("id") if isinstance(rec, dict) else None
-            batch.append((rid, f"line {n}: bad input ({type(exc).__name__}: {exc})", ""))
-        if len(batch) >= batch_size:
-            flush(batch)
-            batch = []
-    flush(batch)
+    lines = failed = 0
+    for record in classify_lines(sys.stdin, predict, batch_size):
+        lines += 1
+        failed += "error" in record
+        click.echo(json.dumps(record, ensure_ascii=False))
+    if lines and failed == lines:
+        raise Failure(f"no line could be classified ({lines} line(s) read)")
 
 
 @main.command()
@@ -457,12 +527,11 @@ def prune(days: int | None) -> None:
     """Delete raw page bytes older than the retention period; documents and analyses stay."""
     from pipeline.store.retention import prune as prune_store
     from pipeline.store.retention import raw_pages_days
-    from pipeline.store.store import Store
 
     days = days if days is not None else raw_pages_days(get_settings())
     if days < 1:
         raise Failure("--days must be at least 1")
-    pages, bodies = prune_store(Store(), days)
+    pages, bodies = prune_store(open_store(create=False), days)
     click.echo(f"pruned {pages} raw pages and {bodies} quarantined problem bodies older than {days} days")
 
 
@@ -474,13 +543,12 @@ def prune(days: int | None) -> None:
 def export(what: str, path: Path, start: str | None, end: str | None) -> None:
     """Write documents, daily counts, stories or issues to PATH (.csv or .parquet)."""
     from pipeline.export import table, write
-    from pipeline.store.store import Store
 
     if path.suffix not in (".csv", ".parquet"):
         raise Failure(f"{path.name}: use a .csv or .parquet file name")
     for value in (start, end):
         parse_day(value)
-    frame = table(what, Store(), start, end)
+    frame = table(what, open_store(create=False), start, end)
     click.echo(f"{len(frame)} rows → {write(frame, path)}")
 
 
@@ -511,6 +579,15 @@ def bench_crawl(pages: int, concurrency: int, scrapy_seconds: int, workers: int,
     from crawlers.bench import run_bench
 
     click.echo(run_bench(pages, concurrency, scrapy_seconds, workers, redis_url).report())
+
+
+@bench.command("cli")
+@click.option("--runs", default=5, show_default=True, help="New processes per case (the median is printed).")
+def bench_cli(runs: int) -> None:
+    """Time `duluan --help`, an argument error and a cold `duluan classify` of one line."""
+    from pipeline.bench_cli import run_cli_bench
+
+    click.echo(run_cli_bench(runs).report())
 
 
 @bench.command("digest")

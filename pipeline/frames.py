@@ -25,6 +25,11 @@ from pipeline.store.store import Store
 DateLike = str | date | datetime | None
 
 
+def _opened(store: Store | None) -> Store:
+    """The given store, else the deployment's, which must exist (reading never creates one)."""
+    return store if store is not None else Store(create=False)
+
+
 def _moment(value: DateLike, clock: Clock, default: datetime) -> datetime:
     """A bound of a range: a date means its digest moment (07:00 local), a naive time is local."""
     if value is None:
@@ -54,7 +59,7 @@ def _mentions(store: Store | None, start: DateLike, end: DateLike, province: str
     lo = _moment(start, clock, datetime(1970, 1, 1, tzinfo=timezone.utc))
     hi = _moment(end, clock, datetime(9999, 1, 1, tzinfo=timezone.utc))
     provinces, topics, signals, sources = map(_as_set, (province, topic, signal, source))
-    for m in iter_mentions(store or Store(), lo, hi, with_text=with_text):
+    for m in iter_mentions(_opened(store), lo, hi, with_text=with_text):
         if ((provinces is None or m.province in provinces) and (topics is None or m.topic in topics)
                 and (signals is None or m.signal in signals) and (sources is None or m.source_id in sources)):
             yield m
@@ -96,7 +101,7 @@ def daily_counts(store: Store | None = None, start: DateLike = None, end: DateLi
 def issues(day: DateLike = None, store: Store | None = None) -> pd.DataFrame:
     """The stories scored for the digest of ``day`` (default today's): level, heat, why, who leads."""
     settings = get_settings()
-    report = detect(store or Store(), settings, _digest_end(day, Clock.from_settings(settings)))
+    report = detect(_opened(store), settings, _digest_end(day, Clock.from_settings(settings)))
     return pd.DataFrame([{"key": i.key, "title": i.title, "level": i.level, "heat": i.heat, "topic": i.topic,
                           "signal": i.signal, "province": i.province, "why": i.why, "lead_agency": i.lead_agency,
                           "documents_24h": i.daily[-1] if i.daily else 0, "documents_7d": sum(i.daily),
@@ -109,7 +114,7 @@ def stories(day: DateLike = None, store: Store | None = None) -> pd.DataFrame:
     """Stories of the 7 days before the digest of ``day``: size, sources, first and last seen."""
     settings = get_settings()
     clock = Clock.from_settings(settings)
-    report = detect(store or Store(), settings, _digest_end(day, clock))
+    report = detect(_opened(store), settings, _digest_end(day, clock))
     return pd.DataFrame([{"id": s.id, "title": s.title, "topic": s.topic, "signal": s.signal, "province": s.province,
                           "documents": len(s.mentions), "copies": s.copies, "sources": len(s.sources),
                           "first_seen": s.first_seen.astimezone(clock.tz), "last_seen": s.last_seen.astimezone(clock.tz),
@@ -121,14 +126,14 @@ def stories(day: DateLike = None, store: Store | None = None) -> pd.DataFrame:
 def latest_day(store: Store | None = None) -> date:
     """The digest day of the newest document in the store (today's when it is empty)."""
     clock = Clock.from_settings(get_settings())
-    with (store or Store()).session() as s:
+    with _opened(store).session() as s:
         newest = s.scalar(select(func.max(DocumentRow.published_at)))
     return clock.day_of(newest) if newest else clock.today()
 
 
 def alerts(store: Store | None = None) -> pd.DataFrame:
     """Urgent notices sent so far."""
-    store = store or Store()
+    store = _opened(store)
     with store.session() as s:
         rows = s.execute(select(AlertRow.sent_at, AlertRow.issue_key, AlertRow.level, AlertRow.heat,
                                 AlertRow.title, AlertRow.delivered).order_by(AlertRow.id)).all()

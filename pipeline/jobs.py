@@ -42,10 +42,9 @@ def run_cycle() -> None:
     try:
         summary = process_pending(store, settings.province)
         log.info("cycle: processed %d documents, %d about health", summary.processed, summary.relevant)
-        from pipeline.report.alerts import run_alerts
+        from pipeline.report.alerts import run_alerts, summary
 
-        sent = run_alerts(store, settings)
-        log.info("cycle: %d alert(s) sent", len(sent))
+        log.info("cycle: %s", summary(run_alerts(store, settings)))
     finally:
         store.engine.dispose()
 

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from crawlers.loopback import LoopbackSite
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("DULUAN_SHARED_DATA") or REPO.parent / "shared" / "data")
 PG_ADMIN_URL = os.environ.get("DULUAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("DULUAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -43,6 +45,23 @@ def pg_available() -> bool:
     if not ok and IN_CI:
         pytest.fail(f"CI=true but PostgreSQL at {PG_ADMIN_URL} does not answer")
     return ok
+
+
+def require_shared(path: Path = SHARED_DATA) -> Path:
+    """``path`` (default ``../shared/data``): where it is missing the test is skipped, and
+    under ``CI=true`` it fails, so CI cannot pass without the real data."""
+    if not path.exists():
+        message = f"{path} not here (../shared/data absent; DULUAN_SHARED_DATA overrides)"
+        if IN_CI:
+            pytest.fail(f"CI=true but {message}")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """``../shared/data``, required under CI=true (see :func:`require_shared`)."""
+    return require_shared()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -138,10 +157,11 @@ def duluan_env(db_url: str, data_dir: Path, config_dir: Path | None = None) -> d
     return env
 
 
-def run_duluan(args: list[str], env: dict[str, str], timeout: float = 180) -> subprocess.CompletedProcess[str]:
+def run_duluan(args: list[str], env: dict[str, str], timeout: float = 180,
+               cwd: Path = REPO, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run the ``duluan`` command line as a real process."""
     return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], env=env, capture_output=True,
-                          text=True, timeout=timeout, cwd=REPO)
+                          text=True, timeout=timeout, cwd=cwd, input=stdin)
 
 
 @pytest.fixture
@@ -171,4 +191,46 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     assert result.returncode == 0, result.stderr[-3000:]
     base = f"http://127.0.0.1:{port}"
     events = {i["url"].replace("{{BASE}}", base): i.get("event") for i in load_news()}
-    yield {"data": data, "env": env, "stdout": result.stdout, "events": events, "port": port}
+    yield {"data": data, "env": env, "stdout": result.stdout, "stderr": result.stderr, "events": events,
+           "port": port}
+
+
+def copy_demo_store(demo: dict, folder: Path) -> str:
+    """A copy of the demo store in ``folder`` (to change without touching the shared one); its URL."""
+    target = folder / "duluan.db"
+    with sqlite3.connect(demo["data"] / "duluan.db") as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    return f"sqlite:///{target}"
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        from email import message_from_bytes, policy
+
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+def smtp_env(port: int) -> dict[str, str]:
+    """The e-mail settings for a plain SMTP server on 127.0.0.1:``port``."""
+    return {"DULUAN_SMTP_HOST": "127.0.0.1", "DULUAN_SMTP_PORT": str(port), "DULUAN_SMTP_SECURITY": "none",
+            "DULUAN_SMTP_FROM": "duluan@quangngai.gov.vn", "DULUAN_SMTP_TO": "khoagiao@quangngai.gov.vn"}
+
+
+@contextmanager
+def smtp_server(port: int) -> Iterator[Inbox]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1:``port`` while the block runs."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        controller.stop()

@@ -181,6 +181,7 @@ class AlertOptions:
     SECTION: ClassVar[str] = "alerts"
     levels: tuple[str, ...] = ("do",)
     escalation_points: float = 15.0
+    retry_hours: float = 24.0  # a notice not sent is tried again on each run until this old
 
     def problem(self) -> str | None:
         """What is wrong with the values beyond their types, if anything."""

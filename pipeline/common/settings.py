@@ -16,9 +16,26 @@ T = TypeVar("T")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
+class DeploymentError(RuntimeError):
+    """The deployment's folders cannot be found; the message says what to set."""
+
+
+def home() -> Path:
+    """The deployment root: ``DULUAN_HOME``, else the folder that holds ``config/``
+    (the repository, for an editable install). Never the current directory."""
+    given = os.environ.get("DULUAN_HOME")
+    if given:
+        return Path(given).expanduser().resolve()
+    if (REPO_ROOT / "config").is_dir():
+        return REPO_ROOT
+    raise DeploymentError(f"no config/ folder beside the installed package ({REPO_ROOT}); "
+                          "set DULUAN_HOME to the deployment folder")
+
+
 def config_dir() -> Path:
-    """Folder holding settings.toml and sources.yaml (``DULUAN_CONFIG_DIR`` overrides)."""
-    return Path(os.environ.get("DULUAN_CONFIG_DIR", REPO_ROOT / "config"))
+    """Folder holding settings.toml and sources.yaml: ``DULUAN_CONFIG_DIR``, else ``<home>/config``."""
+    given = os.environ.get("DULUAN_CONFIG_DIR")
+    return Path(given).expanduser().resolve() if given else home() / "config"
 
 
 @dataclass(frozen=True)
@@ -39,9 +56,12 @@ class Settings:
 
     @property
     def data_dir(self) -> Path:
-        """Runtime output folder (store, raw pages, digests)."""
-        value = os.environ.get("DULUAN_DATA_DIR") or self.raw.get("paths", {}).get("data_dir", "data")
-        return Path(value).resolve()
+        """Runtime output folder (store, raw pages, digests): ``DULUAN_DATA_DIR``, else
+        ``[paths] data_dir`` (relative to the deployment root), else ``<home>/data``."""
+        given = os.environ.get("DULUAN_DATA_DIR")
+        if given:
+            return Path(given).expanduser().resolve()
+        return (home() / self.raw.get("paths", {}).get("data_dir", "data")).resolve()
 
     @property
     def db_url(self) -> str:

@@ -265,7 +265,7 @@ def detect(store: Store, settings: Settings, end: datetime) -> Report:
     last = detector.n_bins - 1
     candidates = [s for s in stories if len(s.mentions) > 1 or detector.bin_of(s.last_seen) == last]
     issues = sorted((detector.issue(s) for s in candidates), key=lambda i: (-i.heat, i.key))
-    log.info("detected %d stories; %d at vàng or above in the last 24 h",
+    log.debug("detected %d stories; %d at vàng or above in the last 24 h",
              len(stories), sum(i.level is not None for i in issues))
     return Report(end=end, days=detector.days, totals=detector.totals, by_topic=detector.by_topic,
                   by_signal=detector.by_signal, stories=stories, issues=issues, rebuttals=detector.rebuttals)

@@ -37,7 +37,7 @@ from pipeline.detect.entities import specific_entities, strong
 from pipeline.understand.dedup import DuplicateIndex, from_bytes
 from pipeline.understand.normalize import expand_abbreviations, strip_diacritics
 from pipeline.store.records import Mention, Story
-from pipeline.store.store import sha1
+from pipeline.common.hashing import sha1
 
 _CHUNK = 500
 TITLE_CHARS = 110

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "alembic_version"
 
 
 def alembic_config() -> Config:

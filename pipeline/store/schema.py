@@ -160,8 +160,9 @@ class AnalysisRow(Base):
 
 
 class AlertRow(Base):
-    """An urgent notice that was sent, with the documents it was about (so the same
-    issue does not alert twice unless it escalates)."""
+    """An urgent notice, with the documents it was about (so the same issue does not
+    alert twice unless it escalates); one not ``delivered`` keeps the reason in
+    ``error`` and is tried again until sent or too old."""
 
     __tablename__ = "alerts"
     id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
@@ -173,6 +174,7 @@ class AlertRow(Base):
     window_end: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     delivered: Mapped[bool] = mapped_column(Boolean, default=False)
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class DeliveryRow(Base):

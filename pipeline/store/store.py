@@ -1,11 +1,12 @@
 """The store: one SQLAlchemy engine, upserts keyed by canonical URL, run bookkeeping.
 
 ``Store()`` opens the database named by ``DULUAN_DB_URL`` (default a SQLite
-file under ``data/``) and migrates it to the newest schema.
+file under the data folder) and migrates it to the newest schema; commands that
+only read open it with ``create=False``, so a wrong URL or folder is an error
+instead of a new empty store. Opening problems raise :class:`StoreError`.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import socket
@@ -16,25 +17,54 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import create_engine, event, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.store import migrate
 from pipeline.store.records import Document, RawPage, Source
 from pipeline.store.schema import Base, CrawlRunRow, DocumentRow, ProblemRow, RawPageRow, SourceRow, utcnow
+from pipeline.common.hashing import sha1
 from pipeline.common.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 
+class StoreError(RuntimeError):
+    """The store cannot be opened (bad URL, missing file, server down); one-line message."""
+
+
+def shown_url(url: str) -> str:
+    """The URL with its password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for other databases and in-memory SQLite)."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("///", 1)[-1] if "///" in url else ""
+    return Path(path) if path and path != ":memory:" else None
+
+
+def first_line(exc: BaseException) -> str:
+    """The driver's own reason, on one line (SQLAlchemy adds the statement and a link)."""
+    reason = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(reason).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
 def make_engine(url: str) -> Engine:
     """Engine for ``url``; SQLite gets WAL, a busy timeout and its folder created."""
+    path = sqlite_file(url)
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 60})
 
         @event.listens_for(engine, "connect")
@@ -60,11 +90,6 @@ def decompress(blob: bytes) -> bytes:
     return zlib.decompress(blob)
 
 
-def sha1(data: bytes | str) -> str:
-    """Hex SHA-1 of bytes or UTF-8 text."""
-    return hashlib.sha1(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
-
-
 def _process_alive(pid: int) -> bool:
     """True when a process with this id runs on this machine (owned by anyone)."""
     try:
@@ -84,12 +109,29 @@ def content_sha1(title: str, text: str) -> str:
 class Store:
     """Access to the database: sessions, upserts and the crawl's bookkeeping."""
 
-    def __init__(self, url: str | None = None, *, migrate_schema: bool = True) -> None:
+    def __init__(self, url: str | None = None, *, migrate_schema: bool = True, create: bool = True) -> None:
+        """Open the store at ``url`` (default the settings' ``db_url``); with ``create=False``
+        a store that does not exist yet is a :class:`StoreError`, never created."""
         self.url = url or get_settings().db_url
-        self.engine = make_engine(self.url)
+        where = shown_url(self.url)
+        path = sqlite_file(self.url)
+        if not create and path is not None and not path.is_file():
+            raise StoreError(f"no store at {path} (run `duluan crawl` or `duluan demo` first, "
+                             f"or set DULUAN_DB_URL / DULUAN_DATA_DIR)")
+        try:
+            self.engine = make_engine(self.url)
+        except ArgumentError as exc:
+            raise StoreError(f"not a database URL: {where} (DULUAN_DB_URL)") from exc
+        except (OSError, ImportError) as exc:
+            raise StoreError(f"cannot open the store at {where}: {exc}") from exc
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        if migrate_schema:
-            migrate.upgrade(self.engine)
+        try:
+            if not create and not inspect(self.engine).has_table(migrate.VERSION_TABLE):
+                raise StoreError(f"no duluan store in the database at {where}")
+            if migrate_schema:
+                migrate.upgrade(self.engine)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the store at {where}: {first_line(exc)}") from exc
 
     @property
     def dialect(self) -> str:

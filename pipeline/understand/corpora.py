@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.common.settings import REPO_ROOT, config_dir
-from pipeline.store.store import sha1
+from pipeline.common.hashing import sha1
 from pipeline.common.textutil import nfc
 
 log = logging.getLogger(__name__)

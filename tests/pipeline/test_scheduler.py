@@ -243,7 +243,7 @@ def test_cycle_goes_on_after_a_failed_crawl(tmp_path: Path, monkeypatch: pytest.
         return ["alert"]
 
     monkeypatch.setattr(jobs, "process_pending", process)
-    fake_module("pipeline.report.alerts", run_alerts=alerts)
+    fake_module("pipeline.report.alerts", run_alerts=alerts, summary=lambda sent: f"{len(sent)} alert(s) sent")
     jobs.run_cycle()
     assert calls == [("process", url), ("alerts", url)]
     assert "crawl failed (`duluan crawl --due` exited with 2)" in caplog.text

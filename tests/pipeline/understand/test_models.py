@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ from pipeline.understand.classify import Classifier
 from pipeline.understand.corpora import gold_items, load_gold
 from pipeline.understand.models import load_metrics
 from pipeline.understand.train import evaluate_model, heldout_keys
-from tests.conftest import REPO, SHARED_DATA
+from tests.conftest import REPO
 
 # Pinned floors: a retrained model must not fall below these (figures in metrics.json).
 FLOORS = {
@@ -35,9 +36,8 @@ def test_committed_metrics_meet_floors(task: str) -> None:
     assert metrics["heldout_no_diacritics"][key] >= FLOORS[task][f"{key}_plain"]
 
 
-@pytest.mark.skipif(not SHARED_DATA.exists(), reason="../shared/data absent")
 @pytest.mark.parametrize("task", sorted(FLOORS))
-def test_floors_hold_on_the_committed_heldout_split(classifier: Classifier, task: str) -> None:
+def test_floors_hold_on_the_committed_heldout_split(shared_data: Path, classifier: Classifier, task: str) -> None:
     gold = load_gold()
     held = heldout_keys(gold)
     items = [(g, i) for g, i in gold_items(gold) if g.key in held]
@@ -52,8 +52,7 @@ def test_floors_hold_on_the_committed_heldout_split(classifier: Classifier, task
     assert metrics["heldout"][key] == pytest.approx(load_metrics(task)["heldout"][key], abs=0.02)
 
 
-@pytest.mark.skipif(not SHARED_DATA.exists(), reason="../shared/data absent")
-def test_relevance_decision_of_classify_on_heldout(classifier: Classifier) -> None:
+def test_relevance_decision_of_classify_on_heldout(shared_data: Path, classifier: Classifier) -> None:
     """What process and classify decide (either model says health): at least as good as
     the relevance model alone, with and without diacritics."""
     from sklearn.metrics import f1_score
