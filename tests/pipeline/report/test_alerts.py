@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from pipeline.common.settings import Settings, get_settings
 from pipeline.report import alerts as alerts_module
+from pipeline.store.records import IssueEntry
 from pipeline.report.alerts import NOT_SENT, SENT, run_alerts
 from pipeline.store.schema import AlertRow
 from pipeline.store.store import Store
@@ -65,11 +66,11 @@ def test_one_bad_issue_does_not_stop_the_others(demo: dict, tmp_path: Path,
     real_render = alerts_module.render_alert
     calls: list[str] = []
 
-    def render_failing_first(fields: dict, chart: str) -> tuple[str, str]:
-        calls.append(fields["title"])
+    def render_failing_first(entry: IssueEntry, chart: str) -> tuple[str, str]:
+        calls.append(entry.title)
         if len(calls) == 1:
             raise KeyError("trend")
-        return real_render(fields, chart)
+        return real_render(entry, chart)
 
     monkeypatch.setattr(alerts_module, "render_alert", render_failing_first)
     port = free_port()
