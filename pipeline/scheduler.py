@@ -29,6 +29,7 @@ from types import FrameType
 from apscheduler.events import (EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED,
                                 EVENT_JOB_SUBMITTED, EVENT_SCHEDULER_STARTED, JobEvent, SchedulerEvent)
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -59,7 +60,7 @@ def build_scheduler(settings: Settings, db_url: str, blocking: bool = True,
     scheduler_class = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = scheduler_class(
         jobstores={"default": SQLAlchemyJobStore(engine=make_engine(db_url), tablename=JOBSTORE_TABLE)},
-        executors={"default": ThreadPoolExecutor(1)},
+        executors={"default": Worker(1)},
         timezone=settings.timezone)
     scheduler.add_listener(RunLog(), RUN_EVENTS)
 
@@ -110,6 +111,27 @@ def trigger_key(trigger: BaseTrigger) -> tuple[str, str]:
     return str(trigger), str(getattr(trigger, "timezone", ""))
 
 
+class Worker(ThreadPoolExecutor):
+    """The one worker thread. Once it is shut down (the scheduler is stopping and
+    waited for the running job), a run the scheduler thread still hands it is not
+    started: APScheduler 3 processes due jobs once more after ``shutdown`` and would
+    otherwise log a traceback for a closed pool."""
+
+    def start(self, scheduler: BaseScheduler, alias: str) -> None:
+        self.stopping = False
+        super().start(scheduler, alias)
+
+    def shutdown(self, wait: bool = True) -> None:
+        self.stopping = True
+        super().shutdown(wait)
+
+    def submit_job(self, job: Job, run_times: list[datetime]) -> None:
+        if self.stopping:
+            log.info("%s not started: the scheduler is stopping", job.id)
+            return
+        super().submit_job(job, run_times)
+
+
 class RunLog:
     """One log line per job run: id, outcome, duration; failures with their reason.
 
@@ -120,6 +142,7 @@ class RunLog:
     def __init__(self) -> None:
         self.handed_over: dict[str, float] = {}
         self.last_end = 0.0
+
 
     def __call__(self, event: JobEvent) -> None:
         now = time.monotonic()

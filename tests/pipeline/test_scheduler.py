@@ -210,6 +210,7 @@ def test_sigterm_lets_the_running_job_finish_and_exits_0(db_url: str, marks: Pat
     assert lines(marks) == ["cycle started", "cycle ended"]
     assert "SIGTERM received" in stderr
     assert stderr.rstrip().endswith("scheduler stopped"), stderr
+    assert "Traceback" not in stderr and "Error submitting" not in stderr, stderr
 
 
 # --- the jobs ----------------------------------------------------------------------
