@@ -482,6 +482,44 @@ def schedule() -> None:
 
 
 @main.group()
+def user() -> None:
+    """Accounts of the workspace (duluan serve)."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--agency", type=click.Choice(["btg", "syt"]), required=True,
+              help="Ban Tuyên giáo (btg) or Sở Y tế (syt).")
+@click.option("--role", type=click.Choice(["viewer", "editor", "admin"]), required=True,
+              help="viewer reads; editor also changes follow-ups and labels; admin too.")
+def user_add(username: str, agency: str, role: str) -> None:
+    """Create a user, or update the role, agency and password of an existing one.
+    The password comes from DULUAN_PASSWORD, else it is asked twice."""
+    import os
+
+    from pipeline.store.store import Store
+    from pipeline.web.accounts import AccountError, add_user
+
+    password = os.environ.get("DULUAN_PASSWORD") or click.prompt("Password", hide_input=True,
+                                                                 confirmation_prompt=True)
+    try:
+        created = add_user(Store(), username, password, agency, role)
+    except AccountError as exc:
+        raise Failure(str(exc)) from exc
+    click.echo(f"user {username} {'created' if created else 'updated'} ({agency}, {role})")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+def serve(host: str, port: int) -> None:
+    """Run the officials' workspace (web pages over the store) until stopped."""
+    from pipeline.web.serve import serve as run_server
+
+    run_server(get_settings(), host, port)
+
+
+@main.group()
 def bench() -> None:
     """Benchmarks (documented figures, not timed tests)."""
 
