@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # imported lazily at run time, so that `duluan classify` star
     from pipeline.store.store import Store
 
 log = logging.getLogger("duluan")
+DEMO_PASSWORD = "demo-duluan-2026"  # the demo store's workspace user; never a real account
 
 
 class Failure(click.ClickException):
@@ -159,6 +160,11 @@ def demo(port: int | None) -> None:
     click.echo(f"processed {processed.processed} documents: {processed.relevant} about health")
     latest = write_digests(store, *published_days(store))
     click.echo(f"latest digest: {latest}")
+    from pipeline.web.accounts import add_user
+
+    add_user(store, "demo", DEMO_PASSWORD, "syt", "editor")
+    click.echo(f"workspace: run `duluan serve`, open {settings.section('web').get('base_url', 'http://127.0.0.1:8000')} "
+               f"and log in as demo / {DEMO_PASSWORD} (an editor of the Sở Y tế; demo store only)")
 
 
 def published_days(store: Store) -> tuple[date, date]:
@@ -547,6 +553,22 @@ def bench_digest(docs: int, folder: Path) -> None:
     from pipeline.bench_digest import run_digest_bench
 
     click.echo(run_digest_bench(docs, folder))
+
+
+@bench.command("web")
+@click.option("--readers", default=20, show_default=True, help="Concurrent readers on 127.0.0.1.")
+@click.option("--requests", "per_reader", default=50, show_default=True, help="Requests each reader makes.")
+@click.option("--search-docs", default=1_000_000, show_default=True,
+              help="Documents in the generated search store (0: pages only).")
+@click.option("--folder", type=click.Path(path_type=Path), default=Path("data/bench"), show_default=True,
+              help="Where the generated store (kept for re-runs) goes.")
+@click.option("--port", default=8765, show_default=True, help="Port of the benchmarked duluan serve.")
+def bench_web(readers: int, per_reader: int, search_docs: int, folder: Path, port: int) -> None:
+    """p50/p95 of digest and issue pages on this store (run duluan demo first) and of
+    search on a generated store, under concurrent readers; stops by itself."""
+    from pipeline.bench_web import run_web_bench
+
+    click.echo(run_web_bench(readers, per_reader, search_docs, folder, port))
 
 
 @bench.command("process")

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -115,3 +116,21 @@ def load_user(store: Store, user_id: int) -> User | None:
     with store.session() as s:
         row = s.get(UserRow, user_id)
         return User(row.id, row.username, row.agency, row.role) if row and row.active else None
+
+
+class UserCache:
+    """Users by id for ``seconds``: a page does not read the users table each time; a
+    changed role or a deactivated account takes effect within that time."""
+
+    def __init__(self, store: Store, seconds: float = 10.0) -> None:
+        self.store, self.seconds = store, seconds
+        self._users: dict[int, tuple[float, User | None]] = {}
+
+    def get(self, user_id: int) -> User | None:
+        """The active user with this id."""
+        now = time.monotonic()
+        cached = self._users.get(user_id)
+        if cached is None or cached[0] < now:
+            cached = (now + self.seconds, load_user(self.store, user_id))
+            self._users[user_id] = cached
+        return cached[1]

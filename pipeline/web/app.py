@@ -24,7 +24,7 @@ from pipeline.common.labels import LEVELS, SIGNALS, TOPICS
 from pipeline.common.settings import Settings, options_from
 from pipeline.detect.mentions import Clock
 from pipeline.store.store import Store
-from pipeline.web.accounts import AGENCIES, ROLES, LoginLimits, User, authenticate, load_user, too_many_failures
+from pipeline.web.accounts import AGENCIES, ROLES, LoginLimits, User, UserCache, authenticate, too_many_failures
 from pipeline.web.audit import ACTIONS, record
 from pipeline.web.digests import DigestShelf
 from pipeline.web.followup import STATUSES, DueOptions
@@ -62,6 +62,7 @@ class Workspace:
     clock: Clock
     digests: DigestShelf
     templates: Jinja2Templates
+    users: UserCache
 
 
 def workspace(request: Request) -> Workspace:
@@ -72,7 +73,7 @@ def workspace(request: Request) -> Workspace:
 def current_user(request: Request) -> User:
     """The logged-in user, else :class:`LoginRequired` (answered with a redirect to /login)."""
     user_id = request.session.get("uid")
-    user = load_user(workspace(request).store, user_id) if isinstance(user_id, int) else None
+    user = workspace(request).users.get(user_id) if isinstance(user_id, int) else None
     if user is None:
         request.session.pop("uid", None)
         raise LoginRequired
@@ -94,7 +95,7 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
     ws = workspace(request)
     user_id = request.session.get("uid")
     if "user" not in context:
-        context = context | {"user": load_user(ws.store, user_id) if isinstance(user_id, int) else None}
+        context = context | {"user": ws.users.get(user_id) if isinstance(user_id, int) else None}
     base = {"csrf_field": CSRF_FIELD, "csrf_token": csrf_token(request), "LEVELS": LEVELS, "TOPICS": TOPICS,
             "SIGNALS": SIGNALS, "STATUSES": STATUSES, "AGENCIES": AGENCIES, "ROLES": ROLES, "ACTIONS": ACTIONS,
             "tz": ws.clock.tz}
@@ -111,7 +112,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
                    limits=options_from(LoginLimits, settings.section("web")),
                    due=options_from(DueOptions, settings.section("web").get("due_days", {})),
                    clock=Clock.from_settings(settings), digests=DigestShelf(settings),
-                   templates=make_templates(HERE / "templates"))
+                   templates=make_templates(HERE / "templates"), users=UserCache(store))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -183,7 +184,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
         if not csrf_ok(request, csrf_token):
             raise HTTPException(403, "Thiếu hoặc sai mã chống giả mạo (CSRF).")
         user_id = request.session.get("uid")
-        user = load_user(store, user_id) if isinstance(user_id, int) else None
+        user = ws.users.get(user_id) if isinstance(user_id, int) else None
         if user is not None:
             with store.session() as s:
                 record(s, user.username, "logout", request.client.host if request.client else "?", {})

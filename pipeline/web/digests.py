@@ -26,14 +26,20 @@ class DigestShelf:
     def __init__(self, settings: Settings) -> None:
         self.folder = digests_dir(settings)
         self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._days: tuple[float, list[str]] = (-1.0, [])
         self._lock = threading.Lock()
 
     def days(self) -> list[str]:
-        """Dates that have a daily digest, newest first."""
-        if not self.folder.is_dir():
+        """Dates that have a daily digest, newest first (listed again when the folder changes)."""
+        try:
+            mtime = self.folder.stat().st_mtime
+        except OSError:
             return []
-        return sorted((p.name for p in self.folder.iterdir() if _DAY.match(p.name)
-                       and (p / "digest.json").is_file()), reverse=True)
+        if self._days[0] != mtime:
+            days = sorted((p.name for p in self.folder.iterdir() if _DAY.match(p.name)
+                           and (p / "digest.json").is_file()), reverse=True)
+            self._days = (mtime, days)
+        return self._days[1]
 
     def latest(self) -> str | None:
         """The newest digest date, if any."""
