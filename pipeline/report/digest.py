@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from pipeline.detect.hotissues import Report, detect
+from pipeline.report.followups import with_followups
 from pipeline.common.labels import LEVELS, NATIONWIDE, SIGNALS, TOPICS, level_rank
 from pipeline.detect.mentions import Clock, iter_mentions
 from pipeline.store.records import Digest, Issue, Mention
@@ -140,7 +141,7 @@ def build_daily(store: Store, settings: Settings, day: date) -> Digest:
         "good_examples": _items_with_signal(report, "dien_hinh_tien_tien", settings.province, clock),
         "continuing": _continuing(report, clock, days),
         "sources": source_health(store, start, end),
-        "issues": [issue_fields(i, clock, days) for i in hot],
+        "issues": with_followups(store, settings, [issue_fields(i, clock, days) for i in hot], hot, day, end),
     }
     return Digest(date=day.isoformat(), period="day", province=settings.province, start=start, end=end,
                   sections=sections, issues=hot)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -19,18 +18,17 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from pipeline.common.labels import level_rank
+from pipeline.common.labels import FOLLOWUP_STATUSES, SETTLED, level_rank
 from pipeline.detect.mentions import Clock
 from pipeline.detect.routing import load_routing
+from pipeline.store.followups import followup_of
 from pipeline.store.schema import FollowUpDocumentRow, FollowUpKeyRow, FollowUpNoteRow, FollowUpRow, utcnow
 from pipeline.store.store import Store
 from pipeline.web.audit import record
 from pipeline.web.digests import document_ids
 
 log = logging.getLogger(__name__)
-STATUSES = {"moi": "Mới", "dang_xu_ly": "Đang xử lý", "da_tra_loi": "Đã trả lời báo chí, người dân",
-            "da_bac_bo": "Đã bác bỏ thông tin sai", "dong": "Đã đóng"}
-SETTLED = ("da_tra_loi", "da_bac_bo", "dong")
+STATUSES = FOLLOWUP_STATUSES
 MAX_LINKS = 10
 
 
@@ -84,17 +82,6 @@ def _first_flagged(issue: dict[str, Any], digest_day: date, clock: Clock) -> dat
     return clock.end_of(digest_day)
 
 
-def _resolve(s: Session, key: str, doc_ids: list[int]) -> FollowUpRow | None:
-    link = s.get(FollowUpKeyRow, key)
-    if link is not None:
-        return s.get(FollowUpRow, link.followup_id)
-    if not doc_ids:
-        return None
-    owners = Counter(s.scalars(select(FollowUpDocumentRow.followup_id)
-                               .where(FollowUpDocumentRow.document_id.in_(doc_ids))))
-    return s.get(FollowUpRow, owners.most_common(1)[0][0]) if owners else None
-
-
 def _link(s: Session, dialect: str, followup_id: int, key: str, doc_ids: list[int]) -> None:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     s.execute(insert(FollowUpKeyRow).values(issue_key=key, followup_id=followup_id).on_conflict_do_nothing())
@@ -113,7 +100,7 @@ def register_issues(store: Store, issues: list[dict[str, Any]], digest_day: date
     with store.session() as s:
         for issue in issues:
             doc_ids = [ids[d["url"]] for d in issue.get("documents", []) if d["url"] in ids]
-            row = _resolve(s, issue["key"], doc_ids)
+            row = followup_of(s, issue["key"], doc_ids)
             level = issue.get("level")
             if row is None:
                 flagged = _first_flagged(issue, digest_day, clock)
@@ -194,7 +181,7 @@ def update(store: Store, key: str, username: str, *, status: str, note: str, lin
         raise FollowUpError(f"cơ quan chủ trì không hợp lệ: {lead_agency[:40]}")
     now = utcnow()
     with store.session() as s:
-        row = _resolve(s, key, [])
+        row = followup_of(s, key, [])
         if row is None:
             raise LookupError(key)
         before = {"status": row.status, "assignee": row.assignee, "lead_agency": row.lead_agency}

@@ -5,6 +5,7 @@ and no serious or critical axe-core violations. Screenshots at 390 and 1280 px g
 ``DULUAN_SCREENSHOTS`` (default: the test's temporary folder)."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -134,7 +135,7 @@ def _shoot(driver, shots: Path, name: str) -> None:  # noqa: ANN001
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def test_editor_follows_up_an_issue_in_the_browser(server: str, browser, shots: Path) -> None:  # noqa: ANN001
+def test_editor_follows_up_an_issue_in_the_browser(server: str, browser, shots: Path, demo: dict) -> None:  # noqa: ANN001
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -146,7 +147,7 @@ def test_editor_follows_up_an_issue_in_the_browser(server: str, browser, shots: 
     link = browser.find_element(By.CSS_SELECTOR, "ol.issues h3 a")
     title = link.text
     link.click()
-    assert re.search(r"/issue/\w+", browser.current_url)
+    key = re.search(r"/issue/(\w+)", browser.current_url).group(1)
     assert browser.find_element(By.TAG_NAME, "h1").text == title
     Select(browser.find_element(By.NAME, "status")).select_by_value("dang_xu_ly")
     browser.find_element(By.NAME, "assignee").send_keys("Phòng Nghiệp vụ Y")
@@ -161,10 +162,24 @@ def test_editor_follows_up_an_issue_in_the_browser(server: str, browser, shots: 
     assert "demo" in rows and "chuẩn bị thông cáo báo chí" in rows
     browser.get(f"{server}/")
     assert "Đang xử lý" in browser.find_element(By.CSS_SELECTOR, "ol.issues").text
+    _next_digest_shows_status(demo, key)
     for page, name in (("/reviews?period=month", "so-ket"), ("/sources", "nguon-tin")):
         browser.get(server + page)
         _shoot(browser, shots, name)
         assert _axe(browser) == []
+
+
+def _next_digest_shows_status(demo: dict, key: str) -> None:
+    """The digest written after the change carries the issue's status and its workspace link."""
+    day = max(p.name for p in (demo["data"] / "digests").iterdir())
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "digest", "--date", day], env=demo["env"],
+                            capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    doc = json.loads((demo["data"] / "digests" / day / "digest.json").read_text(encoding="utf-8"))
+    issue = next(i for i in doc["issues"] if i["key"] == key)
+    assert issue["followup"]["status"] == "dang_xu_ly" and issue["link"].endswith(f"/issue/{key}?date={day}")
+    markdown = (demo["data"] / "digests" / day / "digest.md").read_text(encoding="utf-8")
+    assert "**Xử lý:** Đang xử lý (Phòng Nghiệp vụ Y)" in markdown
 
 
 def test_viewer_is_refused_in_the_browser(server: str, browser) -> None:  # noqa: ANN001

@@ -220,3 +220,32 @@ def test_unreadable_digest_is_skipped_with_a_reason(web: Web, caplog: pytest.Log
     assert "not readable" in caplog.text
     write_digest(web.data, "2026-11-25", [issue("dddd00000004", [DOCS[3][0]])])
     assert "dddd00000004" in client.get("/").text
+
+
+def test_digest_issues_carry_status_and_link_overdue_first(web: Web) -> None:
+    from datetime import date, datetime, timezone
+
+    from pipeline.report.followups import with_followups
+    from pipeline.store.records import Issue, Mention
+
+    client = web.login("bien-tap")
+    token = csrf_of(client.get("/issue/aaaa00000001?date=2026-11-22").text)  # documents 1 and 2, due 22/11
+    assert _post_status(client, "aaaa00000001", token, note="").status_code == 303
+    client.get("/issue/cccc00000003")
+
+    def story(key: str, doc_id: int) -> Issue:
+        mention = Mention(id=doc_id, url=DOCS[doc_id - 1][0], title="", lead="", source_id="baoqn", source_name="",
+                          kind="article", published_at=datetime(2026, 11, 25, tzinfo=timezone.utc), topic="dich_benh",
+                          signal="thong_tin_chung", province=None)
+        return Issue(key=key, title=key, level="cam", heat=50, topic="dich_benh", signal="thong_tin_chung",
+                     province=None, why="", mentions=[mention])
+
+    # a new story id holding document 2 two days later: the follow-up is found, and it is overdue
+    issues = [story("cccc00000003", 4), story("eeee00000005", 2), story("ffff00000006", 3)]
+    rows = with_followups(web.store, web.settings, [{"key": i.key} for i in issues], issues, date(2026, 11, 25),
+                          datetime(2026, 11, 25, 0, 0, tzinfo=timezone.utc))
+    assert [r["key"] for r in rows] == ["eeee00000005", "cccc00000003", "ffff00000006"]
+    assert rows[0]["followup"]["status"] == "dang_xu_ly" and rows[0]["followup"]["overdue"]
+    assert rows[1]["followup"]["status"] == "moi" and not rows[1]["followup"]["overdue"]
+    assert rows[2]["followup"] is None
+    assert rows[0]["link"] == "http://127.0.0.1:8000/issue/eeee00000005?date=2026-11-25"

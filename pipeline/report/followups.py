@@ -1,0 +1,32 @@
+"""Each digest issue's follow-up status (from the workspace) and its link there;
+overdue issues first."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pipeline.common.labels import FOLLOWUP_STATUSES, SETTLED
+from pipeline.common.settings import Settings
+from pipeline.store.followups import followup_of
+from pipeline.store.records import Issue
+from pipeline.store.store import Store
+
+
+def with_followups(store: Store, settings: Settings, rows: list[dict[str, Any]], issues: list[Issue],
+                   day: date, end: datetime) -> list[dict[str, Any]]:
+    """``rows`` (the issues' digest fields) with ``followup`` (None until someone follows the
+    issue up) and ``link`` (``[web] base_url``); overdue at the digest moment ``end`` first."""
+    base_url = str(settings.section("web").get("base_url", "")).rstrip("/")
+    out = []
+    with store.session() as s:
+        for row, issue in zip(rows, issues):
+            found = followup_of(s, issue.key, [m.id for m in issue.mentions])
+            followup = None
+            if found is not None:
+                overdue = found.status not in SETTLED and found.due_at is not None and found.due_at < end
+                followup = {"status": found.status, "status_name": FOLLOWUP_STATUSES[found.status],
+                            "assignee": found.assignee,
+                            "due_at": found.due_at.isoformat() if found.due_at else None, "overdue": overdue}
+            link = f"{base_url}/issue/{issue.key}?date={day.isoformat()}" if base_url else None
+            out.append(row | {"followup": followup, "link": link})
+    return sorted(out, key=lambda r: not (r["followup"] and r["followup"]["overdue"]))
