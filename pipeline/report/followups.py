@@ -19,7 +19,7 @@ def with_followups(store: Store, settings: Settings, rows: list[dict[str, Any]],
     base_url = str(settings.section("web").get("base_url", "")).rstrip("/")
     out = []
     with store.session() as s:
-        for row, issue in zip(rows, issues):
+        for row, issue in zip(rows, issues, strict=True):
             found = followup_of(s, issue.key, [m.id for m in issue.mentions])
             followup = None
             if found is not None:

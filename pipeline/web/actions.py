@@ -3,6 +3,8 @@ that ``duluan train`` reads). Every change needs the CSRF token and an editor or
 from __future__ import annotations
 
 import logging
+import re
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -15,6 +17,7 @@ from pipeline.web.followup import FollowUpError, parse_links, update
 
 log = logging.getLogger(__name__)
 router = APIRouter()
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @router.post("/issue/{key}/followup")
@@ -31,8 +34,8 @@ def change_followup(request: Request, key: str, status: str = Form(...), note: s
     except LookupError as exc:
         raise HTTPException(404, "Vấn đề này chưa có trong bản tin nào.") from exc
     log.info("%s set issue %s to %s", user.username, key, status)
-    suffix = f"?date={date}" if date else ""
-    return RedirectResponse(f"/issue/{key}{suffix}#xu-ly", status_code=303)
+    suffix = f"?date={date}" if DAY.fullmatch(date) else ""
+    return RedirectResponse(f"/issue/{quote(key)}{suffix}#xu-ly", status_code=303)
 
 
 @router.post("/document/{doc_id}/label")

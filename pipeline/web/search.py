@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, text
 
-from pipeline.store.schema import DocumentRow, SearchStateRow, SourceRow, utcnow
+from pipeline.store.schema import DocumentRow, SearchStateRow, SourceRow
 from pipeline.store.store import Store
 from pipeline.understand.normalize import strip_diacritics
 
