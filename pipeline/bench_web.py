@@ -55,9 +55,10 @@ class Timings:
 
 
 @contextmanager
-def running_server(env: dict[str, str], port: int) -> Iterator[str]:
+def running_server(env: dict[str, str], port: int, workers: int) -> Iterator[str]:
     """``duluan serve`` in a child process until the block ends."""
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--port", str(port)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--port", str(port),
+                             "--workers", str(workers)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -128,7 +129,7 @@ def page_paths(base: str, password: str) -> list[tuple[str, str]]:
     return paths
 
 
-def run_web_bench(readers: int, per_reader: int, search_docs: int, folder: Path, port: int) -> str:
+def run_web_bench(readers: int, per_reader: int, search_docs: int, folder: Path, port: int, workers: int) -> str:
     """Pages on the configured store, then search on a generated store of ``search_docs``."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
     from pipeline.bench_digest import generate_store
@@ -137,14 +138,14 @@ def run_web_bench(readers: int, per_reader: int, search_docs: int, folder: Path,
     lines = []
     store = Store()
     env = dict(os.environ, DULUAN_DB_URL=store.url)
-    with bench_user(store) as password, running_server(env, port) as base:
+    with bench_user(store) as password, running_server(env, port, workers) as base:
         paths = page_paths(base, password)
         if not paths:
             raise RuntimeError(f"no digest under {get_settings().data_dir}: run duluan demo (or duluan digest) first")
         t0 = time.perf_counter()
         timings = load(base, password, paths, readers, per_reader)
-        lines.append(f"pages on {store.url.split('@')[-1]}: {readers} readers × {per_reader} requests in "
-                     f"{time.perf_counter() - t0:.1f} s, {timings.errors} errors")
+        lines.append(f"pages on {store.url.split('@')[-1]}, {workers} worker(s): {readers} readers × "
+                     f"{per_reader} requests in {time.perf_counter() - t0:.1f} s, {timings.errors} errors")
         lines += ["  " + timings.line("digest"), "  " + timings.line("issue")]
     if search_docs:
         folder.mkdir(parents=True, exist_ok=True)
@@ -159,7 +160,7 @@ def run_web_bench(readers: int, per_reader: int, search_docs: int, folder: Path,
         indexed = refresh_index(search_store)
         lines.append(f"search index: {indexed:,} documents indexed in {time.perf_counter() - t0:.0f} s")
         search_env = dict(os.environ, DULUAN_DB_URL=url, DULUAN_DATA_DIR=str(folder))
-        with bench_user(search_store) as password, running_server(search_env, port) as base:
+        with bench_user(search_store) as password, running_server(search_env, port, workers) as base:
             paths = [("search", f"/search?q={q}") for q in QUERIES]
             t0 = time.perf_counter()
             timings = load(base, password, paths, readers, per_reader)

@@ -518,11 +518,14 @@ def user_add(username: str, agency: str, role: str) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, help="Port to listen on.")
-def serve(host: str, port: int) -> None:
+@click.option("--workers", default=1, show_default=True, help="Worker processes (e.g. one per CPU core).")
+def serve(host: str, port: int, workers: int) -> None:
     """Run the officials' workspace (web pages over the store) until stopped."""
     from pipeline.web.serve import serve as run_server
 
-    run_server(get_settings(), host, port)
+    if workers < 1:
+        raise Failure("--workers must be at least 1")
+    run_server(host, port, workers)
 
 
 @main.group()
@@ -563,12 +566,13 @@ def bench_digest(docs: int, folder: Path) -> None:
 @click.option("--folder", type=click.Path(path_type=Path), default=Path("data/bench"), show_default=True,
               help="Where the generated store (kept for re-runs) goes.")
 @click.option("--port", default=8765, show_default=True, help="Port of the benchmarked duluan serve.")
-def bench_web(readers: int, per_reader: int, search_docs: int, folder: Path, port: int) -> None:
+@click.option("--workers", default=1, show_default=True, help="Worker processes of the benchmarked duluan serve.")
+def bench_web(readers: int, per_reader: int, search_docs: int, folder: Path, port: int, workers: int) -> None:
     """p50/p95 of digest and issue pages on this store (run duluan demo first) and of
     search on a generated store, under concurrent readers; stops by itself."""
     from pipeline.bench_web import run_web_bench
 
-    click.echo(run_web_bench(readers, per_reader, search_docs, folder, port))
+    click.echo(run_web_bench(readers, per_reader, search_docs, folder, port, workers))
 
 
 @bench.command("process")
