@@ -27,7 +27,7 @@ from pipeline.store.store import Store
 from pipeline.web.accounts import AGENCIES, ROLES, LoginLimits, User, UserCache, authenticate, too_many_failures
 from pipeline.web.audit import ACTIONS, record
 from pipeline.web.digests import DigestShelf
-from pipeline.web.followup import STATUSES, DueOptions
+from pipeline.web.followup import STATUSES, DueOptions, Registry
 from pipeline.web.search import BackgroundIndexer
 from pipeline.web.security import CSRF_FIELD, SecureCookies, csrf_ok, csrf_token, session_secret
 
@@ -125,6 +125,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
 
     app = FastAPI(title="duluan", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.workspace = ws
+    app.state.registry = Registry(store, ws.clock, ws.due)
     app.add_middleware(SessionMiddleware, secret_key=session_secret(settings.data_dir), session_cookie=COOKIE,
                        max_age=options.session_hours * 3600, same_site="lax", https_only=options.secure_cookie)
     app.add_middleware(SecureCookies, force=options.secure_cookie)

@@ -26,9 +26,6 @@ LOOK_BACK_DAYS = 30
 
 def registry(request: Request) -> Registry:
     """The app's follow-up registry."""
-    ws = workspace(request)
-    if not hasattr(request.app.state, "registry"):
-        request.app.state.registry = Registry(ws.store, ws.clock, ws.due)
     return request.app.state.registry
 
 
