@@ -29,7 +29,7 @@ from pipeline.web.audit import ACTIONS, record
 from pipeline.web.digests import DigestShelf
 from pipeline.web.followup import STATUSES, DueOptions, Registry
 from pipeline.web.search import BackgroundIndexer
-from pipeline.web.security import CSRF_FIELD, SecureCookies, csrf_ok, csrf_token, session_secret
+from pipeline.web.security import CSRF_FIELD, QuietErrors, SecureCookies, csrf_ok, csrf_token, session_secret
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -126,6 +126,7 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     app = FastAPI(title="duluan", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.workspace = ws
     app.state.registry = Registry(store, ws.clock, ws.due)
+    app.add_middleware(QuietErrors)
     app.add_middleware(SessionMiddleware, secret_key=session_secret(settings.data_dir), session_cookie=COOKIE,
                        max_age=options.session_hours * 3600, same_site="lax", https_only=options.secure_cookie)
     app.add_middleware(SecureCookies, force=options.secure_cookie)
@@ -139,12 +140,6 @@ def create_app(store: Store, settings: Settings) -> FastAPI:
     async def _error(request: Request, exc: HTTPException) -> Response:
         return render(request, "error.html.j2", {"status": exc.status_code, "detail": exc.detail},
                       status_code=exc.status_code)
-
-    @app.exception_handler(Exception)
-    async def _crash(request: Request, exc: Exception) -> Response:
-        log.error("%s %s failed: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
-        return render(request, "error.html.j2", {"status": 500, "detail": "Lỗi máy chủ; đã ghi nhật ký."},
-                      status_code=500)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> Response:

@@ -70,3 +70,36 @@ class SecureCookies:
             await send(message)
 
         await self.app(scope, receive, send_secure)
+
+
+class QuietErrors:
+    """An unexpected error becomes one log line (no traceback unless debugging) and a 500 page."""
+
+    PAGE = ("<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>Lỗi 500</title>"
+            "<h1>Lỗi 500</h1><p>Lỗi máy chủ; đã ghi nhật ký.</p><p><a href=\"/\">Về bản tin</a></p></html>")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def track(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, track)
+        except Exception as exc:  # noqa: BLE001 — answered and logged on one line
+            log.error("%s %s failed: %s: %s", scope["method"], scope["path"], type(exc).__name__, exc,
+                      exc_info=log.isEnabledFor(logging.DEBUG))
+            if not started:
+                body = self.PAGE.encode("utf-8")
+                await send({"type": "http.response.start", "status": 500,
+                            "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                                        (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})

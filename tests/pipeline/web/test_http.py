@@ -249,3 +249,18 @@ def test_digest_issues_carry_status_and_link_overdue_first(web: Web) -> None:
     assert rows[1]["followup"]["status"] == "moi" and not rows[1]["followup"]["overdue"]
     assert rows[2]["followup"] is None
     assert rows[0]["link"] == "http://127.0.0.1:8000/issue/eeee00000005?date=2026-11-25"
+
+
+def test_an_unexpected_error_is_one_log_line_and_a_500_page(web: Web, monkeypatch: pytest.MonkeyPatch,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    import pipeline.web.views as views
+
+    def broken(*args: object) -> list:
+        raise RuntimeError("ổ đĩa hỏng")
+
+    monkeypatch.setattr(views, "recent", broken)
+    client = web.login("chi-xem")
+    response = client.get("/audit")
+    assert response.status_code == 500 and "Lỗi 500" in response.text
+    lines = [r for r in caplog.records if "failed" in r.getMessage()]
+    assert lines and lines[-1].getMessage() == "GET /audit failed: RuntimeError: ổ đĩa hỏng" and not lines[-1].exc_info
