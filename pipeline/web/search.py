@@ -29,7 +29,7 @@ OVERLAP = timedelta(minutes=10)  # documents committed late with an earlier upda
 _CHUNK = 2000
 # Only the newest matches are ranked (by their titles): FTS5's bm25 needs every
 # match of a common word, which takes seconds in a million documents.
-NEWEST = 300
+NEWEST = 200
 _WORD = re.compile(r"\w+")
 
 
@@ -109,24 +109,25 @@ def search(store: Store, query: str, limit: int = 50) -> list[Hit]:
     else:
         sql = "SELECT rowid FROM search_fts WHERE search_fts MATCH :q ORDER BY rowid DESC LIMIT :newest"
         params = {"q": " ".join(f'"{w}"' for w in words), "newest": NEWEST}
+    phrase = " ".join(words)
+
+    def title_first(row: Any) -> tuple[int, int]:  # only orders matches: a substring test will do
+        title = fold(row.title)
+        return (-(phrase in title) - all(w in title for w in words), -row.id)
+
     with store.session() as s:
         ids = list(s.scalars(text(sql), params))
         if not ids:
             return []
-        rows = list(s.execute(
+        titles = sorted(s.execute(select(DocumentRow.id, DocumentRow.title).where(DocumentRow.id.in_(ids))),
+                        key=title_first)
+        best = [row.id for row in titles[:limit]]
+        rows = {r.id: r for r in s.execute(
             select(DocumentRow.id, DocumentRow.title, func.substr(DocumentRow.text, 1, 240).label("lead"),
                    DocumentRow.published_at, DocumentRow.url, func.coalesce(SourceRow.name, DocumentRow.source_id)
                    .label("source"))
-            .outerjoin(SourceRow, SourceRow.id == DocumentRow.source_id).where(DocumentRow.id.in_(ids))))
-    phrase = " ".join(words)
-
-    def title_first(row: Any) -> tuple[int, int]:
-        title_words = _WORD.findall(fold(row.title))
-        joined = " ".join(title_words)
-        return (-(phrase in joined) - all(w in title_words for w in words), -row.id)
-
-    rows.sort(key=title_first)
-    return [Hit(r.id, r.title, r.lead, r.source, r.published_at, r.url) for r in rows[:limit]]
+            .outerjoin(SourceRow, SourceRow.id == DocumentRow.source_id).where(DocumentRow.id.in_(best)))}
+    return [Hit(r.id, r.title, r.lead, r.source, r.published_at, r.url) for i in best if (r := rows.get(i))]
 
 
 class BackgroundIndexer:
