@@ -163,8 +163,9 @@ def demo(port: int | None) -> None:
     from pipeline.web.accounts import add_user
 
     add_user(store, "demo", DEMO_PASSWORD, "syt", "editor")
-    click.echo(f"workspace: run `duluan serve`, open {settings.section('web').get('base_url', 'http://127.0.0.1:8000')} "
-               f"and log in as demo / {DEMO_PASSWORD} (an editor of the Sở Y tế; demo store only)")
+    url = settings.section("web").get("base_url", "http://127.0.0.1:8000")
+    click.echo(f"workspace: run `duluan serve`, open {url} and log in as demo / {DEMO_PASSWORD} "
+               f"(an editor of the Sở Y tế; demo store only)")
 
 
 def published_days(store: Store) -> tuple[date, date]:

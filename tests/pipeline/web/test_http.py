@@ -264,3 +264,9 @@ def test_an_unexpected_error_is_one_log_line_and_a_500_page(web: Web, monkeypatc
     assert response.status_code == 500 and "Lỗi 500" in response.text
     lines = [r for r in caplog.records if "failed" in r.getMessage()]
     assert lines and lines[-1].getMessage() == "GET /audit failed: RuntimeError: ổ đĩa hỏng" and not lines[-1].exc_info
+
+
+def test_demo_prints_how_to_open_the_workspace(demo: dict) -> None:
+    from pipeline.cli import DEMO_PASSWORD
+
+    assert f"open http://127.0.0.1:8000 and log in as demo / {DEMO_PASSWORD}" in demo["stdout"]
