@@ -2,6 +2,7 @@
 success and non-zero with a one-line reason on failure, and is safe to re-run."""
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections.abc import Iterable
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from pipeline.common.errors import ConfigError
+from pipeline.common.options import CrawlOptions, DemoOptions, WebOptions
 from pipeline.common.settings import get_settings
 
 if TYPE_CHECKING:  # imported lazily at run time, so that `duluan classify` starts fast
@@ -22,6 +24,8 @@ if TYPE_CHECKING:  # imported lazily at run time, so that `duluan classify` star
 FIRST_DAY, LAST_DAY = date(1971, 1, 1), date(9998, 12, 31)
 T = TypeVar("T")
 VERBOSE = False
+log = logging.getLogger("duluan")
+DEMO_PASSWORD = "demo-duluan-2026"  # the demo store's workspace user; never a real account
 
 
 class Failure(click.ClickException):
@@ -158,8 +162,8 @@ def crawl(sources_file: Path | None, refresh: bool, due: bool, only: tuple[str, 
 
 def shared_frontier(url: str | None, prefix: str | None, seed: bool) -> SharedFrontier | None:
     """The Redis frontier this worker shares (None: crawl alone); fails when Redis does not answer."""
-    crawl_settings = get_settings().section("crawl")
-    url = url or crawl_settings.get("redis_url")
+    crawl_settings = get_settings().options(CrawlOptions)
+    url = url or crawl_settings.redis_url
     if not url:
         if seed:
             raise Failure("--seed needs --redis URL (or DULUAN_REDIS_URL, [crawl] redis_url)")
@@ -170,8 +174,7 @@ def shared_frontier(url: str | None, prefix: str | None, seed: bool) -> SharedFr
         raise Failure(f"--redis needs scrapy-redis: pip install 'duluan[scale]' ({exc})") from exc
     from redis import RedisError
 
-    frontier = SharedFrontier(url, prefix or crawl_settings.get("redis_prefix", "duluan"),
-                              float(crawl_settings.get("redis_idle_seconds", 10)))
+    frontier = SharedFrontier(url, prefix or crawl_settings.redis_prefix, crawl_settings.redis_idle_seconds)
     try:
         frontier.ping()
     except RedisError as exc:
@@ -206,7 +209,7 @@ def demo(port: int | None) -> None:
     from pipeline.store.sources import load_sources
 
     settings = get_settings()
-    port = port or int(settings.section("demo").get("port", 8642))
+    port = port or settings.options(DemoOptions).port
     site_dir = settings.data_dir / "demo" / "site"
     items = render_site(site_dir)
     try:
@@ -224,6 +227,12 @@ def demo(port: int | None) -> None:
     process_with_progress(store, batch_size=200)
     latest = write_digests(store, *published_days(store))
     click.echo(f"latest digest: {latest}")
+    from pipeline.web.accounts import add_user
+
+    add_user(store, "demo", DEMO_PASSWORD, "syt", "editor")
+    url = settings.options(WebOptions).base_url
+    click.echo(f"workspace: run `duluan serve`, open {url} and log in as demo / {DEMO_PASSWORD} "
+               f"(an editor of the Sở Y tế; demo store only)")
 
 
 def published_days(store: Store) -> tuple[date, date]:
@@ -563,6 +572,47 @@ def schedule() -> None:
 
 
 @main.group()
+def user() -> None:
+    """Accounts of the workspace (duluan serve)."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--agency", type=click.Choice(["btg", "syt"]), required=True,
+              help="Ban Tuyên giáo (btg) or Sở Y tế (syt).")
+@click.option("--role", type=click.Choice(["viewer", "editor", "admin"]), required=True,
+              help="viewer reads; editor also changes follow-ups and labels; admin too.")
+def user_add(username: str, agency: str, role: str) -> None:
+    """Create a user, or update the role, agency and password of an existing one.
+    The password comes from DULUAN_PASSWORD, else it is asked twice."""
+    import os
+
+    from pipeline.store.store import Store
+    from pipeline.web.accounts import AccountError, add_user
+
+    password = os.environ.get("DULUAN_PASSWORD") or click.prompt("Password", hide_input=True,
+                                                                 confirmation_prompt=True)
+    try:
+        created = add_user(Store(), username, password, agency, role)
+    except AccountError as exc:
+        raise Failure(str(exc)) from exc
+    click.echo(f"user {username} {'created' if created else 'updated'} ({agency}, {role})")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, help="Worker processes (e.g. one per CPU core).")
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the officials' workspace (web pages over the store) until stopped."""
+    from pipeline.web.serve import serve as run_server
+
+    if workers < 1:
+        raise Failure("--workers must be at least 1")
+    run_server(host, port, workers)
+
+
+@main.group()
 def bench() -> None:
     """Benchmarks (documented figures, not timed tests)."""
 
@@ -599,6 +649,23 @@ def bench_digest(docs: int, folder: Path) -> None:
     from pipeline.bench_digest import run_digest_bench
 
     click.echo(run_digest_bench(docs, folder))
+
+
+@bench.command("web")
+@click.option("--readers", default=20, show_default=True, help="Concurrent readers on 127.0.0.1.")
+@click.option("--requests", "per_reader", default=50, show_default=True, help="Requests each reader makes.")
+@click.option("--search-docs", default=1_000_000, show_default=True,
+              help="Documents in the generated search store (0: pages only).")
+@click.option("--folder", type=click.Path(path_type=Path), default=Path("data/bench"), show_default=True,
+              help="Where the generated store (kept for re-runs) goes.")
+@click.option("--port", default=8765, show_default=True, help="Port of the benchmarked duluan serve.")
+@click.option("--workers", default=1, show_default=True, help="Worker processes of the benchmarked duluan serve.")
+def bench_web(readers: int, per_reader: int, search_docs: int, folder: Path, port: int, workers: int) -> None:
+    """p50/p95 of digest and issue pages on this store (run duluan demo first) and of
+    search on a generated store, under concurrent readers; stops by itself."""
+    from pipeline.bench_web import run_web_bench
+
+    click.echo(run_web_bench(readers, per_reader, search_docs, folder, port, workers))
 
 
 @bench.command("process")

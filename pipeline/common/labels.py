@@ -6,6 +6,10 @@ from __future__ import annotations
 LEVELS = {"do": "Đỏ", "cam": "Cam", "vang": "Vàng"}
 LEVEL_ORDER = ("vang", "cam", "do")
 NATIONWIDE = "toàn quốc"
+# How an issue is being handled (the workspace's follow-up); the last three settle it.
+FOLLOWUP_STATUSES = {"moi": "Mới", "dang_xu_ly": "Đang xử lý", "da_tra_loi": "Đã trả lời báo chí, người dân",
+                     "da_bac_bo": "Đã bác bỏ thông tin sai", "dong": "Đã đóng"}
+SETTLED = ("da_tra_loi", "da_bac_bo", "dong")
 
 
 def level_rank(level: str | None) -> int:

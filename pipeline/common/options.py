@@ -200,9 +200,25 @@ class ScheduleOptions:
     digest_misfire_grace_seconds: int = 3600
 
 
+@dataclass(frozen=True)
+class WebOptions:
+    """``[web]``: the workspace (``duluan serve``): where the digest's links point, its
+    cookies and search index, log-in limits and how soon an issue must be handled."""
+
+    SECTION: ClassVar[str] = "web"
+    base_url: str = "http://127.0.0.1:8000"
+    secure_cookie: bool = False  # also Secure over plain HTTP (it always is over HTTPS)
+    session_hours: int = 12
+    index_seconds: float = 60.0  # how often the search index takes in new documents (0: never)
+    window_minutes: int = 15  # failed log-ins allowed per user name and per address in this window
+    per_username: int = 5
+    per_address: int = 20
+    due_days: dict[str, int] = field(default_factory=lambda: {"do": 0, "cam": 2, "vang": 7})
+
+
 OPTION_CLASSES: tuple[type, ...] = (DeploymentOptions, PathsOptions, DemoOptions, CrawlOptions, RetentionOptions,
                                     DigestOptions, StoryOptions, TrendOptions, HeatOptions, LevelOptions,
-                                    SeverityOptions, RebuttalOptions, AlertOptions, ScheduleOptions)
+                                    SeverityOptions, RebuttalOptions, AlertOptions, ScheduleOptions, WebOptions)
 SECTIONS: dict[str, type] = {cls.SECTION: cls for cls in OPTION_CLASSES}  # type: ignore[attr-defined]
 
 

@@ -45,10 +45,6 @@ class Settings:
     raw: dict[str, Any] = field(default_factory=dict)
     source: str = "settings.toml"
 
-    def section(self, name: str) -> dict[str, Any]:
-        """One table of settings.toml, e.g. ``settings.section("crawl")``."""
-        return dict(self.raw.get(name, {}))
-
     def options(self, cls: type[T]) -> T:
         """The typed options of one table, e.g. ``settings.options(HeatOptions)``
         (:mod:`pipeline.common.options`)."""

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from pipeline.common.labels import LEVELS, NATIONWIDE, level_rank
+from pipeline.report.followups import with_followups
 from pipeline.common.settings import Settings
 from pipeline.common.taxonomy import taxonomy
 from pipeline.detect.hotissues import Report, detect
@@ -166,8 +167,10 @@ def build_daily(store: Store, settings: Settings, day: date) -> Digest:
     days = report.days[-7:]
     valid_days = sum(1 for t in report.totals[:-1] if t) or 1
     tax = taxonomy()
+    hot = [i for i in report.issues if i.level][:MAX_ISSUES]
     sections = DailySections(
-        issues=[issue_entry(i, clock, days, report.rebuttals) for i in report.issues if i.level][:MAX_ISSUES],
+        issues=with_followups(store, settings, [issue_entry(i, clock, days, report.rebuttals) for i in hot],
+                              hot, day, end),
         headline=_headline(report, valid_days),
         topics=_topics(report, valid_days),
         false_information=_items_with_signal(report, tax.false_information, settings.province, clock),

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from pipeline.report.digest import build_digest, digest_json
 from pipeline.report.render import chart_images, digest_title, render_html, render_markdown, write_outputs
 from pipeline.store.schema import DeliveryRow
+from pipeline.common.options import DigestOptions
 from pipeline.common.settings import Settings
 from pipeline.store.store import Store
 
@@ -32,7 +33,7 @@ class DigestKept(RuntimeError):
 
 def digests_dir(settings: Settings) -> Path:
     """Where digests go: ``[digest] dir`` or ``<data_dir>/digests``."""
-    configured = settings.section("digest").get("dir")
+    configured = settings.options(DigestOptions).dir
     return Path(configured).resolve() if configured else settings.data_dir / "digests"
 
 

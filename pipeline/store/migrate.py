@@ -13,6 +13,14 @@ from sqlalchemy.engine import Engine
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
+# Tables Alembic does not compare with the models: the dialect-specific search
+# index (an FTS5 table and its shadow tables on SQLite, tsvector on PostgreSQL).
+UNMODELLED_PREFIX = "search_fts"
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's ``include_name`` hook: leave the search index out of comparisons."""
+    return not (type_ == "table" and name is not None and name.startswith(UNMODELLED_PREFIX))
 
 
 def alembic_config() -> Config:

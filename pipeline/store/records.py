@@ -204,6 +204,17 @@ class RebuttalEntry:
 
 
 @dataclass
+class FollowupEntry:
+    """How an issue is being handled, as the workspace records it."""
+
+    status: str
+    status_name: str
+    assignee: str | None
+    due_at: str | None
+    overdue: bool
+
+
+@dataclass
 class WatchItem(DocumentEntry):
     """A document of the false-information watch or of the good examples, with its story
     (and, for false information, its rebuttal)."""
@@ -244,6 +255,8 @@ class IssueEntry:
     trend: Trend
     documents: list[DocumentEntry]
     rebuttal: RebuttalEntry | None = field(default=None, kw_only=True)  # false information only
+    followup: FollowupEntry | None = field(default=None, kw_only=True)  # None until someone follows it up
+    link: str | None = field(default=None, kw_only=True)  # its page in the workspace ([web] base_url)
 
 
 @dataclass

@@ -118,7 +118,8 @@ class DocumentRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     extra: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
 
-    __table_args__ = (Index("ix_documents_published_at", "published_at"),)
+    __table_args__ = (Index("ix_documents_published_at", "published_at"),
+                      Index("ix_documents_url", "url"))  # the workspace finds a digest's documents by URL
 
 
 class ProblemRow(Base):
@@ -184,3 +185,101 @@ class DeliveryRow(Base):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+# --- the workspace (``duluan serve``) --------------------------------------
+class UserRow(Base):
+    """An official who logs in to the workspace: agency ``btg``/``syt``, role viewer/editor/admin."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    agency: Mapped[str] = mapped_column(String(10))
+    role: Mapped[str] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LoginFailureRow(Base):
+    """A failed log-in, counted to slow down password guessing."""
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class AuditRow(Base):
+    """Who changed what and when (log-ins, follow-up changes, label corrections, accounts)."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    username: Mapped[str] = mapped_column(String(100), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+
+
+class FollowUpRow(Base):
+    """How an issue is handled: status, lead agency, assignee, due time. One row follows
+    an issue across days and stories: its story ids and documents point at it."""
+
+    __tablename__ = "followups"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(Text)
+    topic: Mapped[str] = mapped_column(String(40))
+    signal: Mapped[str] = mapped_column(String(40), index=True)
+    level: Mapped[str | None] = mapped_column(String(10))  # the highest level seen
+    status: Mapped[str] = mapped_column(String(20), default="moi", index=True)
+    lead_agency: Mapped[str] = mapped_column(String(10), default="")
+    assignee: Mapped[str] = mapped_column(String(200), default="")
+    first_flagged_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class FollowUpKeyRow(Base):
+    """A story id (issue key) that belongs to a follow-up."""
+
+    __tablename__ = "followup_keys"
+    issue_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    followup_id: Mapped[int] = mapped_column(ForeignKey("followups.id", ondelete="CASCADE"), index=True)
+
+
+class FollowUpDocumentRow(Base):
+    """A document that belongs to a follow-up's issue (so a grown or re-keyed story finds it)."""
+
+    __tablename__ = "followup_documents"
+    document_id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    followup_id: Mapped[int] = mapped_column(ForeignKey("followups.id", ondelete="CASCADE"), index=True)
+
+
+class FollowUpNoteRow(Base):
+    """A note on a follow-up, with the status it set (if any) and links as attachments."""
+
+    __tablename__ = "followup_notes"
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    followup_id: Mapped[int] = mapped_column(ForeignKey("followups.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    username: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str | None] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    links: Mapped[list[str]] = mapped_column(JsonType, default=list)
+
+
+class SearchStateRow(Base):
+    """How far the search index got: documents updated up to ``indexed_until`` are in it.
+
+    The index itself (``search_fts``) is dialect-specific: an FTS5 table on SQLite, a
+    table of ``tsvector`` with a GIN index on PostgreSQL; see migration 0004."""
+
+    __tablename__ = "search_state"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    indexed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from pipeline.store.migrate import include_name
 from pipeline.store.schema import Base
 
 connection = context.config.attributes["connection"]
@@ -11,6 +12,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_name=include_name,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -25,7 +25,8 @@ def test_migrations_match_the_models(db_url: str) -> None:
     store = Store(db_url)
     assert migrate.current_revision(store.engine) == migrate.head_revision()
     with store.engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diffs = compare_metadata(MigrationContext.configure(conn, opts={"include_name": migrate.include_name}),
+                                 Base.metadata)
     assert diffs == []
     Store(db_url)  # opening again is a no-op
 

@@ -1,0 +1,1 @@
+"""The officials' workspace (``duluan serve``): read, search, follow up and review issues."""
