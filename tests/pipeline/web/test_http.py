@@ -226,7 +226,7 @@ def test_digest_issues_carry_status_and_link_overdue_first(web: Web) -> None:
     from datetime import date, datetime, timezone
 
     from pipeline.report.followups import with_followups
-    from pipeline.store.records import Issue, Mention
+    from pipeline.store.records import Issue, IssueEntry, Mention, Trend
 
     client = web.login("bien-tap")
     token = csrf_of(client.get("/issue/aaaa00000001?date=2026-11-22").text)  # documents 1 and 2, due 22/11
@@ -242,13 +242,16 @@ def test_digest_issues_carry_status_and_link_overdue_first(web: Web) -> None:
 
     # a new story id holding document 2 two days later: the follow-up is found, and it is overdue
     issues = [story("cccc00000003", 4), story("eeee00000005", 2), story("ffff00000006", 3)]
-    rows = with_followups(web.store, web.settings, [{"key": i.key} for i in issues], issues, date(2026, 11, 25),
+    entries = [IssueEntry(key=i.key, title=i.title, level=i.level, heat=i.heat, topic=i.topic, signal=i.signal,
+                          province="", lead_agency="", support_agency="", why="", actions=[], components={},
+                          trend=Trend([], [], [], [], []), documents=[]) for i in issues]
+    rows = with_followups(web.store, web.settings, entries, issues, date(2026, 11, 25),
                           datetime(2026, 11, 25, 0, 0, tzinfo=timezone.utc))
-    assert [r["key"] for r in rows] == ["eeee00000005", "cccc00000003", "ffff00000006"]
-    assert rows[0]["followup"]["status"] == "dang_xu_ly" and rows[0]["followup"]["overdue"]
-    assert rows[1]["followup"]["status"] == "moi" and not rows[1]["followup"]["overdue"]
-    assert rows[2]["followup"] is None
-    assert rows[0]["link"] == "http://127.0.0.1:8000/issue/eeee00000005?date=2026-11-25"
+    assert [r.key for r in rows] == ["eeee00000005", "cccc00000003", "ffff00000006"]
+    assert rows[0].followup.status == "dang_xu_ly" and rows[0].followup.overdue
+    assert rows[1].followup.status == "moi" and not rows[1].followup.overdue
+    assert rows[2].followup is None
+    assert rows[0].link == "http://127.0.0.1:8000/issue/eeee00000005?date=2026-11-25"
 
 
 def test_an_unexpected_error_is_one_log_line_and_a_500_page(web: Web, monkeypatch: pytest.MonkeyPatch,
