@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from pipeline.report.render import render_html, render_markdown
-from tests.conftest import free_port, run_duluan
+from tests.conftest import Inbox, free_port, run_duluan, smtp_env, smtp_server
 
 
 def digest(demo: dict, day: str) -> dict:
@@ -126,32 +126,13 @@ def test_bad_date_is_a_one_line_failure(demo: dict) -> None:
     assert result.returncode == 1 and result.stderr.strip().startswith("duluan: not a date")
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps every message."""
-
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
-        from email import message_from_bytes, policy
-
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp(demo: dict) -> Iterator[tuple[Inbox, dict]]:
     """A real SMTP server on 127.0.0.1 and the demo's environment pointing at it."""
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    env = dict(demo["env"], DULUAN_SMTP_HOST="127.0.0.1", DULUAN_SMTP_PORT=str(controller.port),
-               DULUAN_SMTP_SECURITY="none", DULUAN_SMTP_FROM="duluan@quangngai.gov.vn",
-               DULUAN_SMTP_TO="khoagiao@quangngai.gov.vn,nghiepvuy@syt.quangngai.gov.vn")
-    yield inbox, env
-    controller.stop()
+    port = free_port()
+    with smtp_server(port) as inbox:
+        yield inbox, demo["env"] | smtp_env(port) | {
+            "DULUAN_SMTP_TO": "khoagiao@quangngai.gov.vn,nghiepvuy@syt.quangngai.gov.vn"}
 
 
 def test_alert_once_for_the_outbreak_unless_it_escalates(smtp: tuple[Inbox, dict]) -> None:
