@@ -183,6 +183,8 @@ def test_rumour_carries_its_rebuttal_status(demo: dict) -> None:
     assert all(demo["events"].get(d["url"]) == "tindon" for d in linked["documents"])
     false_issues = [i for d in days(18, 20) for i in digest(demo, d)["issues"] if i["signal"] == "thong_tin_sai_lech"]
     assert false_issues and all(i["rebuttal"]["status"] in ("chua_bac_bo", "da_bac_bo") for i in false_issues)
+    assert "Chưa bác bỏ:" in render_markdown(digest(demo, "2026-11-18"))
+    assert "Đã bác bỏ sau" in render_html(digest(demo, "2026-11-20"), {})
 
 
 def test_window_is_local_and_the_peak_includes_today(demo: dict) -> None:
