@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from pipeline.understand.corpora import LEAD_CHARS
+from pipeline.understand.corpora import LEAD_CHARS, Item
 from pipeline.understand.features import prepare
 from pipeline.understand.models import load_model
 from pipeline.understand.normalize import normalize_text, strip_diacritics
@@ -71,16 +71,20 @@ def _readable(term: str, originals: dict[str, str]) -> str:
 class Classifier:
     """The three committed models, loaded once."""
 
-    def __init__(self, models_root: Path | None = None) -> None:
-        self.relevance = load_model("relevance", models_root)
-        self.topic = load_model("topic", models_root)
-        self.signal = load_model("signal", models_root)
+    def __init__(self, models_root: Path | None = None, models: dict[str, Any] | None = None) -> None:
+        models = models or {name: load_model(name, models_root) for name in ("relevance", "topic", "signal")}
+        self.relevance, self.topic, self.signal = models["relevance"], models["topic"], models["signal"]
         self._explain = {name: _Explainer(getattr(self, name)) for name in ("relevance", "topic", "signal")}
 
-    def predict(self, texts: list[str]) -> list[Prediction]:
-        """Predict for a batch of texts (title and text joined by a newline). Like the
-        annotators, the models read the title and the lead only."""
-        texts = [lead_of(t) for t in texts]
+    def predict_items(self, items: list[Item]) -> list[Prediction]:
+        """Predict for corpus items: title, lead, kind and engagement as separate fields."""
+        return self.predict([item.record() for item in items])
+
+    def predict(self, texts: list[str] | list[dict[str, Any]]) -> list[Prediction]:
+        """Predict for a batch of texts (title and text joined by a newline) or records
+        (title, lead, kind, engagement). Like the annotators, the models read the title
+        and the lead only."""
+        texts = [lead_of(t) if isinstance(t, str) else t for t in texts]
         rel = self.relevance.predict_proba(texts)
         rel_idx = list(self.relevance.classes_).index("y_te")
         topics = self.topic.predict_proba(texts)
@@ -102,7 +106,8 @@ class Classifier:
             scores = {"relevance": round(p_rel, 4),
                       "topic": {k: round(v, 4) for k, v in topic_scores.items()},
                       "signal": {k: round(v, 4) for k, v in signal_scores.items()}}
-            out.append(Prediction(relevant, topic, signal, scores, self.why(text, topic, signal, relevant)))
+            plain = text if isinstance(text, str) else f"{text['title']}\n{text['lead']}"
+            out.append(Prediction(relevant, topic, signal, scores, self.why(plain, topic, signal, relevant)))
         return out
 
     def why(self, text: str, topic: str, signal: str, relevant: bool) -> list[str]:
