@@ -178,11 +178,16 @@ def format_splits(results: dict[str, Any]) -> Iterable[str]:
     """Printable lines of every split (figures as written / without diacritics)."""
     yield (f"splits measured {results['measured']}, retrained: {results.get('retrained', 'relevance, topic, signal')}"
            " (each figure: as written / without diacritics)")
-    sections = (("committed models on all gold, by corpus (trained-on items flatter it)", results["committed"]["corpus"]),
-                ("committed models, by kind", results["committed"]["kind"]),
-                ("leave one corpus out: retrained without the corpus, tested on it", results["loco"]["corpus"]),
+    sections = [("leave one corpus out: retrained without the corpus, tested on it", results["loco"]["corpus"]),
                 ("leave one corpus out, by kind", results["kind"]),
-                ("by era: retrained without the era, tested on it", results["era"]["era"]))
+                ("by era: retrained without the era, tested on it", results["era"]["era"])]
+    if "committed" in results:
+        sections[:0] = [("committed models on all gold, by corpus (trained-on items flatter it)",
+                         results["committed"]["corpus"]),
+                        ("committed models, by kind", results["committed"]["kind"])]
+    if "before" in results:
+        sections.append((f"before: {results['before']['models']}, on gold they had not seen",
+                         results["before"]["corpus"]))
     for title, rows in sections:
         yield title
         yield from (format_row(name, row) for name, row in rows.items())

@@ -88,3 +88,13 @@ def test_scores_both_keeps_the_two_readings_apart() -> None:
     out = scores_both(gold, [Decision(True, "dich_benh", "thong_tin_chung")],
                       [Decision(False, "khong_lien_quan", "thong_tin_chung")])
     assert out["written"]["relevance_f1"] == 1.0 and out["no_diacritics"]["relevance_f1"] == 0.0
+
+
+def test_committed_splits_are_printable() -> None:
+    from pipeline.understand.evaluate import format_splits, load_splits
+
+    results = load_splits()
+    lines = list(format_splits(results))
+    assert lines[0].startswith("splits measured") and any(line.strip().startswith("LOCO pooled") for line in lines)
+    assert results["loco"]["pooled"]["written"]["n"] >= 1000
+    assert {"news", "post", "comment"} <= set(results["kind"])
