@@ -385,21 +385,11 @@ def train(tasks: tuple[str, ...], no_cv: bool) -> None:
 
     if not shared_data_dir().exists():
         raise Failure(f"training data not found at {shared_data_dir()} (set DULUAN_SHARED_DATA)")
+    from pipeline.understand.evaluate import summary_line
+
     results = train_all(tasks or ("relevance", "topic", "signal"), cv=not no_cv)
     for task, metrics in results.items():
         click.echo(summary_line(task, metrics))
-
-
-def summary_line(task: str, metrics: dict) -> str:
-    """One line of a model's headline figures."""
-    key = "f1_health" if task == "relevance" else "macro_f1"
-    held, plain = metrics["heldout"], metrics["heldout_no_diacritics"]
-    line = (f"{task}: held-out {key} {held[key]:.3f} (n={held['n']}), "
-            f"without diacritics {plain[key]:.3f}")
-    if "cross_validation" in metrics:
-        cv = metrics["cross_validation"]
-        line += f", 5-fold CV {cv['mean']:.3f} ± {cv['std']:.3f}"
-    return line
 
 
 @main.command()
@@ -411,92 +401,52 @@ def summary_line(task: str, metrics: dict) -> str:
 @click.option("--scenarios", is_flag=True, help="Instead: replay the scenario events over the demo's background "
               "news and print, per event, the first day flagged, the level each day and issues per day, "
               "then false đỏ/cam per 30 quiet days.")
-def evaluate(detail: bool, keywords: bool, informal: int, combined: bool, scenarios: bool) -> None:
-    """Print the committed models' metrics."""
+@click.option("--suite", is_flag=True, help="Also: the behavioural suite (config/suite), pass rate per capability.")
+@click.option("--splits", "rerun", is_flag=True, help="Recompute the splits (leave one corpus out, by era, by "
+              "kind; retrains the models once per corpus and era, minutes) and save them under models/.")
+@click.option("--quick", is_flag=True, help="With --splits: retrain topic and signal only (the topic model "
+              "then decides relevance).")
+def evaluate(detail: bool, keywords: bool, informal: int, combined: bool, scenarios: bool, suite: bool,
+             rerun: bool, quick: bool) -> None:
+    """Print the committed models' metrics and every split (corpus, era, kind)."""
+    from pipeline.understand import evaluate as ev
     from pipeline.understand.models import MODEL_NAMES, load_metrics, model_dir
 
     if scenarios:
-        from pipeline.scenarios import run_suite, table
+        from pipeline.scenarios import run_suite as run_scenarios
+        from pipeline.scenarios import table
 
-        click.echo(table(run_suite(get_settings(), progress=lambda day: click.echo(f"digest {day}", err=True))))
+        click.echo(table(run_scenarios(get_settings(), progress=lambda day: click.echo(f"digest {day}", err=True))))
         return
-
-    if combined:
-        click.echo(combined_relevance())
-    if keywords:
-        click.echo(keyword_disagreement())
-    if informal:
-        click.echo(informal_recall(informal))
-    for task in MODEL_NAMES:
-        try:
+    try:
+        if combined:
+            click.echo(ev.combined_relevance())
+        if keywords:
+            click.echo(ev.keyword_disagreement())
+        if informal:
+            click.echo(ev.informal_recall(informal))
+        for task in MODEL_NAMES:
             metrics = load_metrics(task)
-        except FileNotFoundError as exc:
-            raise Failure(str(exc)) from exc
-        click.echo(f"{summary_line(task, metrics)}  [{model_dir(task).name}]")
-        if detail:
-            for label, row in metrics["heldout"]["per_class"].items():
-                click.echo(f"    {label:22s} P {row['precision']:.2f}  R {row['recall']:.2f}  "
-                           f"F1 {row['f1-score']:.2f}  n {row['support']:.0f}")
+            click.echo(f"{ev.summary_line(task, metrics)}  [{model_dir(task).name}]")
+            if detail:
+                click.echo("\n".join(ev.per_class_lines(metrics)))
+        if rerun:
+            from pipeline.understand.train import loco_fitter
 
+            tasks = ("topic", "signal") if quick else ("relevance", "topic", "signal")
+            results = ev.run_splits(loco_fitter(tasks=tasks), models=", ".join(tasks))
+            click.echo(f"splits saved to {ev.save_splits(results)}")
+        try:
+            click.echo("\n".join(ev.format_splits(ev.load_splits())))
+        except FileNotFoundError:
+            click.echo("no splits measured yet: run `duluan evaluate --splits`")
+        if suite:
+            from pipeline.understand.suite import format_suite, run_suite
 
-def combined_relevance() -> str:
-    """Held-out F1 of ``Prediction.relevant`` (the decision ``process`` and ``classify`` use)."""
-    from sklearn.metrics import f1_score
-
-    from pipeline.understand.corpora import gold_items, load_gold
-    from pipeline.common.taxonomy import taxonomy
-    from pipeline.understand.train import heldout_keys
-
-    gold = load_gold()
-    held = heldout_keys(gold)
-    try:
-        pairs = [(g, item) for g, item in gold_items(gold) if g.key in held]
-    except OSError as exc:
-        raise Failure(f"../shared/data not readable: {exc}") from exc
-    truth = [g.topic != taxonomy().irrelevant for g, _ in pairs]
-    plain, stripped = (f1_score(truth, kept) for kept in relevant_both_ways([item for _, item in pairs]))
-    return (f"relevance as classify decides ({len(pairs)} held-out): F1 {plain:.3f}, "
-            f"without diacritics {stripped:.3f}")
-
-
-def relevant_both_ways(items: list) -> tuple[list[bool], list[bool]]:
-    """``Prediction.relevant`` of corpus items as written and with diacritics stripped."""
-    from pipeline.understand.classify import Classifier
-    from pipeline.understand.normalize import strip_diacritics
-
-    texts = [f"{item.title}\n{item.text}" for item in items]
-    clf = Classifier()
-    return ([p.relevant for p in clf.predict(texts)],
-            [p.relevant for p in clf.predict([strip_diacritics(t) for t in texts])])
-
-
-def informal_recall(n: int) -> str:
-    """Share of real patients' questions (all about health) the relevance model keeps,
-    as written and with diacritics stripped."""
-    from pipeline.understand.corpora import read_item
-
-    try:
-        items = [read_item(f"vihealthbert-faq/test/test.txt.src:{i}") for i in range(1, n + 1)]
-    except OSError as exc:
-        raise Failure(f"vihealthbert-faq not readable: {exc}") from exc
-    kept, kept_plain = (sum(flags) / len(items) for flags in relevant_both_ways(items))
-    return (f"patients' questions kept as health ({len(items)}, vihealthbert-faq test): {kept:.1%}, "
-            f"without diacritics {kept_plain:.1%}")
-
-
-def keyword_disagreement() -> str:
-    """One line: share of gold items whose keyword-rule labels differ from the gold."""
-    from pipeline.understand.corpora import gold_items, load_gold
-    from pipeline.understand.keywords import propose
-
-    items = gold_items(load_gold())
-    if not items:
-        raise Failure("no gold items readable (is ../shared/data there?)")
-    proposed = [(propose(item.document), g) for g, item in items]
-    topic = sum(p[0] != g.topic for p, g in proposed) / len(items)
-    signal = sum(p[1] != g.signal for p, g in proposed) / len(items)
-    return (f"keyword rules vs gold ({len(items)} items): topic disagrees {topic:.1%}, "
-            f"signal disagrees {signal:.1%}")
+            click.echo("behavioural suite (config/suite), pass rate per capability:")
+            click.echo("\n".join(format_suite(run_suite())))
+    except (OSError, ValueError) as exc:
+        raise Failure(str(exc)) from exc
 
 
 @main.command()

@@ -13,7 +13,7 @@ from pipeline.common.settings import REPO_ROOT
 
 MODELS_DIR = REPO_ROOT / "models"
 MODEL_NAMES = ("relevance", "topic", "signal")
-_TRUSTED_PREFIXES = ("pipeline.understand.features.", "sklearn.", "numpy.", "scipy.", "builtins.", "collections.")
+_TRUSTED_PREFIXES = ("pipeline.understand.features.", "pipeline.understand.estimators.", "sklearn.", "numpy.", "scipy.", "builtins.", "collections.")
 
 
 def model_dir(name: str, root: Path | None = None) -> Path:

@@ -31,7 +31,7 @@ def test_corrections_become_training_rows_only(db_url: str, tmp_path: Path) -> N
     gold = [(Gold("g1", "s", "kien_thuc_suc_khoe", "thong_tin_chung", "a1"), Item("g1", "Ăn rau", "tốt", "s"))]
     data = build_dataset("signal", gold, [], {"g1"}, examples)
     assert "thong_tin_sai_lech" in data.train_y and "thong_tin_sai_lech" not in data.test_y
-    assert data.test_x == [gold[0][1].document]
+    assert data.test_x == [gold[0][1].record()]
 
 
 def test_review_queue_lists_unsure_and_disputed(db_url: str) -> None:

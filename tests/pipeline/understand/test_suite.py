@@ -1,0 +1,74 @@
+"""The behavioural suite (config/suite): enough cases of every kind, perturbations
+that do what they say, and the committed models' pass rates pinned per capability."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from pipeline.common.labels import SIGNALS, TOPICS
+from pipeline.understand.classify import Classifier
+from pipeline.understand.suite import _read, run_suite, teencode, with_emoji
+
+# Pass rates the committed models reach (a retrained model must not fall below them);
+# the target is 0.90 for every capability: see the model cards for what is missed.
+FLOORS: dict[str, float] = {
+    "contrast:advice-false-cure": 0.66,
+    "contrast:commendation-incident": 0.83,
+    "contrast:rumour-denial": 0.5,
+    "contrast:thanks-complaint": 0.83,
+    "dir:signal": 0.9,
+    "inv:diacritics": 0.7,
+    "inv:emoji": 0.99,
+    "inv:province": 1.0,
+    "inv:teencode": 1.0,
+    "mft:signal:dien_hinh_tien_tien": 0.67,
+    "mft:signal:thong_tin_chung": 0.8,
+    "mft:signal:thong_tin_sai_lech": 0.83,
+    "mft:signal:van_de_buc_xuc": 0.7,
+    "mft:topic:an_toan_thuc_pham": 0.9,
+    "mft:topic:bao_hiem_y_te": 1.0,
+    "mft:topic:dan_so_sinh_san": 0.61,
+    "mft:topic:dich_benh": 0.9,
+    "mft:topic:duoc_thiet_bi": 0.57,
+    "mft:topic:kham_chua_benh": 0.9,
+    "mft:topic:khong_lien_quan": 0.85,
+    "mft:topic:kien_thuc_suc_khoe": 0.68,
+    "mft:topic:nhan_luc_to_chuc": 0.52,
+    "mft:topic:quan_ly_tai_chinh": 0.61,
+}
+
+
+def test_enough_cases_of_every_class_and_contrast() -> None:
+    minimum = _read("minimum.jsonl", None)
+    topics = Counter(c["topic"] for c in minimum)
+    signals = Counter(c["signal"] for c in minimum if c["topic"] != "khong_lien_quan")
+    assert set(topics) == set(TOPICS) and min(topics.values()) >= 20
+    assert set(signals) == set(SIGNALS) and min(signals.values()) >= 20
+    assert len({c["text"] for c in minimum}) == len(minimum)
+    contrast = Counter(c["capability"] for c in _read("contrast.jsonl", None))
+    assert set(contrast) == {"thanks-complaint", "rumour-denial", "advice-false-cure", "commendation-incident"}
+    assert min(contrast.values()) >= 6
+    assert len(_read("directional.jsonl", None)) >= 20
+
+
+def test_perturbations() -> None:
+    assert teencode("Không biết bệnh viện được mở chưa, mọi người ơi") == "ko bít bv dc mở chưa, mn ơi"
+    assert with_emoji("Tin") != "Tin" and "Tin" in with_emoji("Tin")
+
+
+@pytest.fixture(scope="module")
+def outcomes() -> dict:
+    return run_suite(Classifier())
+
+
+def test_every_capability_is_run(outcomes: dict) -> None:
+    names = set(outcomes)
+    assert {f"mft:topic:{t}" for t in TOPICS} | {f"mft:signal:{s}" for s in SIGNALS} <= names
+    assert {"inv:diacritics", "inv:teencode", "inv:emoji", "inv:province", "dir:signal"} <= names
+    assert all(o.total >= 6 for o in outcomes.values())
+
+
+def test_pass_rates_meet_floors(outcomes: dict) -> None:
+    below = {name: round(outcomes[name].rate, 3) for name, floor in FLOORS.items() if outcomes[name].rate < floor}
+    assert not below, below
