@@ -402,12 +402,14 @@ def train(tasks: tuple[str, ...], no_cv: bool) -> None:
               "news and print, per event, the first day flagged, the level each day and issues per day, "
               "then false đỏ/cam per 30 quiet days.")
 @click.option("--suite", is_flag=True, help="Also: the behavioural suite (config/suite), pass rate per capability.")
+@click.option("--agreement", is_flag=True, help="Also: agreement of the blind second reading "
+              "(config/annotations/review-*.jsonl) with the gold labels (Cohen's kappa).")
 @click.option("--splits", "rerun", is_flag=True, help="Recompute the splits (leave one corpus out, by era, by "
               "kind; retrains the models once per corpus and era, minutes) and save them under models/.")
 @click.option("--quick", is_flag=True, help="With --splits: retrain topic and signal only (the topic model "
               "then decides relevance).")
 def evaluate(detail: bool, keywords: bool, informal: int, combined: bool, scenarios: bool, suite: bool,
-             rerun: bool, quick: bool) -> None:
+             agreement: bool, rerun: bool, quick: bool) -> None:
     """Print the committed models' metrics and every split (corpus, era, kind)."""
     from pipeline.understand import evaluate as ev
     from pipeline.understand.models import MODEL_NAMES, load_metrics, model_dir
@@ -423,6 +425,8 @@ def evaluate(detail: bool, keywords: bool, informal: int, combined: bool, scenar
             click.echo(ev.combined_relevance())
         if keywords:
             click.echo(ev.keyword_disagreement())
+        if agreement:
+            click.echo("\n".join(ev.agreement()))
         if informal:
             click.echo(ev.informal_recall(informal))
         for task in MODEL_NAMES:

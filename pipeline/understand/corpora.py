@@ -165,11 +165,12 @@ def read_item(key: str, root: Path | None = None) -> Item:
     return Item(key, lines[0] if lines else "", "\n".join(lines[1:]), sha1(raw))
 
 
-def load_gold(folder: Path | None = None) -> list[Gold]:
-    """All gold records (``gold-*.jsonl``), first label of an item wins."""
+def load_gold(folder: Path | None = None, pattern: str = "gold-*.jsonl") -> list[Gold]:
+    """All gold records (``gold-*.jsonl``, or the files ``pattern`` names, such as a
+    second reading ``review-*.jsonl``), first label of an item wins."""
     seen: set[str] = set()
     out: list[Gold] = []
-    for path in sorted((folder or annotations_dir()).glob("gold-*.jsonl")):
+    for path in sorted((folder or annotations_dir()).glob(pattern)):
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sklearn.metrics import f1_score
+from sklearn.metrics import cohen_kappa_score, f1_score
 
 from pipeline.common.taxonomy import taxonomy
 from pipeline.understand.classify import Classifier
-from pipeline.understand.corpora import Gold, Item, gold_items, load_gold
+from pipeline.understand.corpora import Gold, Item, annotations_dir, gold_items, load_gold
 from pipeline.understand.models import MODELS_DIR, model_dir
 from pipeline.understand.normalize import strip_diacritics
 
@@ -256,3 +256,20 @@ def keyword_disagreement() -> str:
     signal = sum(p[1] != g.signal for p, g in proposed) / len(items)
     return (f"keyword rules vs gold ({len(items)} items): topic disagrees {topic:.1%}, "
             f"signal disagrees {signal:.1%}")
+
+
+def agreement() -> list[str]:
+    """How a blind second reading (``review-*.jsonl`` in the annotations) agrees with the
+    gold labels of the same items: percent agreement and Cohen's kappa, topic and signal."""
+    gold = {g.key: g for g in load_gold()}
+    lines = []
+    for path in sorted(annotations_dir().glob("review-*.jsonl")):
+        pairs = [(gold[r.key], r) for r in load_gold(pattern=path.name) if r.key in gold]
+        if not pairs:
+            continue
+        for axis in ("topic", "signal"):
+            first, second = [getattr(g, axis) for g, _ in pairs], [getattr(r, axis) for _, r in pairs]
+            agree = sum(a == b for a, b in zip(first, second)) / len(pairs)
+            lines.append(f"{path.name} vs gold ({len(pairs)} items): {axis} agreement {agree:.1%}, "
+                         f"Cohen's kappa {cohen_kappa_score(first, second):.3f}")
+    return lines
