@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from pipeline.common.labels import SIGNALS, TOPICS
+from pipeline.common.taxonomy import taxonomy
 from pipeline.understand.classify import Classifier
 from pipeline.understand.suite import _read, run_suite, teencode, with_emoji
 
@@ -43,8 +43,8 @@ def test_enough_cases_of_every_class_and_contrast() -> None:
     minimum = _read("minimum.jsonl", None)
     topics = Counter(c["topic"] for c in minimum)
     signals = Counter(c["signal"] for c in minimum if c["topic"] != "khong_lien_quan")
-    assert set(topics) == set(TOPICS) and min(topics.values()) >= 20
-    assert set(signals) == set(SIGNALS) and min(signals.values()) >= 20
+    assert set(topics) == set(taxonomy().topic_codes) and min(topics.values()) >= 20
+    assert set(signals) == set(taxonomy().signal_codes) and min(signals.values()) >= 20
     assert len({c["text"] for c in minimum}) == len(minimum)
     contrast = Counter(c["capability"] for c in _read("contrast.jsonl", None))
     assert set(contrast) == {"thanks-complaint", "rumour-denial", "advice-false-cure", "commendation-incident"}
@@ -64,7 +64,7 @@ def outcomes() -> dict:
 
 def test_every_capability_is_run(outcomes: dict) -> None:
     names = set(outcomes)
-    assert {f"mft:topic:{t}" for t in TOPICS} | {f"mft:signal:{s}" for s in SIGNALS} <= names
+    assert {f"mft:topic:{t}" for t in taxonomy().topic_codes} | {f"mft:signal:{s}" for s in taxonomy().signal_codes} <= names
     assert {"inv:diacritics", "inv:teencode", "inv:emoji", "inv:province", "dir:signal"} <= names
     assert all(o.total >= 6 for o in outcomes.values())
 
