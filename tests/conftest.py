@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -171,6 +172,8 @@ def test_config(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / "settings.toml").write_text((FIXTURES / "config" / "settings.toml").read_text(encoding="utf-8"),
                                           encoding="utf-8")
+    for name in ("taxonomy.yaml", "keywords.yaml", "routing.yaml"):  # what process and digest read
+        shutil.copy(REPO / "config" / name, folder / name)
     return folder
 
 

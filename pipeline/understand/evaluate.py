@@ -9,8 +9,8 @@
 - ``kind``: the pooled leave-one-corpus-out predictions by kind of item.
 
 Figures are those of the decision ``classify`` makes: relevance F1, topic
-macro-F1 over the ten topic codes (``khong_lien_quan`` included), signal macro-F1
-over the four signals, and false-information (``thong_tin_sai_lech``) F1, each
+macro-F1 over the topic codes (the not-relevant one included), signal macro-F1
+over the signals, and F1 of the false-information signal, each
 on the text as written and with diacritics stripped.
 """
 from __future__ import annotations
