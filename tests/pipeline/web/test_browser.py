@@ -86,6 +86,16 @@ def browser() -> Iterator[object]:
     driver.quit()
 
 
+def _follow(driver, element) -> None:  # noqa: ANN001
+    """Click a link or button that loads a new page, and wait until the old page is gone
+    (finding elements straight after a click can still hit the page being left)."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    element.click()
+    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(element))
+
+
 def _login(driver, base: str, username: str, password: str) -> None:  # noqa: ANN001
     from selenium.webdriver.common.by import By
 
@@ -93,7 +103,7 @@ def _login(driver, base: str, username: str, password: str) -> None:  # noqa: AN
     assert driver.current_url == f"{base}/login"
     driver.find_element(By.NAME, "username").send_keys(username)
     driver.find_element(By.NAME, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+    _follow(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button"))
     assert driver.current_url == f"{base}/"
 
 
@@ -146,13 +156,13 @@ def test_editor_follows_up_an_issue_in_the_browser(server: str, browser, shots: 
     assert _axe(browser) == []
     link = browser.find_element(By.CSS_SELECTOR, "ol.issues h3 a")
     title = link.text
-    link.click()
+    _follow(browser, link)
     key = re.search(r"/issue/(\w+)", browser.current_url).group(1)
     assert browser.find_element(By.TAG_NAME, "h1").text == title
     Select(browser.find_element(By.NAME, "status")).select_by_value("dang_xu_ly")
     browser.find_element(By.NAME, "assignee").send_keys("Phòng Nghiệp vụ Y")
     browser.find_element(By.NAME, "note").send_keys("Đã đề nghị bệnh viện báo cáo, chuẩn bị thông cáo báo chí.")
-    browser.find_element(By.CSS_SELECTOR, "form[action$='/followup'] button").click()
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, "form[action$='/followup'] button"))
     notes = browser.find_element(By.CSS_SELECTOR, "ol.notes").text
     assert "chuẩn bị thông cáo báo chí" in notes and "Đang xử lý" in notes
     _shoot(browser, shots, "van-de")
@@ -186,7 +196,7 @@ def test_viewer_is_refused_in_the_browser(server: str, browser) -> None:  # noqa
     from selenium.webdriver.common.by import By
 
     _login(browser, server, "xem", VIEWER_PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "ol.issues h3 a").click()
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, "ol.issues h3 a"))
     fieldset = browser.find_element(By.CSS_SELECTOR, "form[action$='/followup'] fieldset")
     assert fieldset.get_attribute("disabled") is not None
     before = browser.find_element(By.CSS_SELECTOR, "ol.notes").text if browser.find_elements(
@@ -208,8 +218,7 @@ def test_search_without_diacritics_in_the_browser(server: str, browser, shots: P
     from pipeline.cli import DEMO_PASSWORD
 
     _login(browser, server, "demo", DEMO_PASSWORD)
-    link = browser.find_element(By.CSS_SELECTOR, "ol.issues h3 a")
-    link.click()
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, "ol.issues h3 a"))
     document = browser.find_element(By.CSS_SELECTOR, "a[href^='/document/']")
     title, href = document.text, document.get_attribute("href").removeprefix(server)
     words = " ".join(strip_diacritics(title).split()[:6])
@@ -222,6 +231,6 @@ def test_search_without_diacritics_in_the_browser(server: str, browser, shots: P
     assert browser.find_elements(By.CSS_SELECTOR, f"ol.results a[href='{href}']")
     _shoot(browser, shots, "tim-kiem")
     assert _axe(browser) == []
-    browser.find_element(By.CSS_SELECTOR, "ol.results a").click()
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, "ol.results a"))
     _shoot(browser, shots, "bai-viet")
     assert _axe(browser) == []
