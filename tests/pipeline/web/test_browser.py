@@ -87,13 +87,20 @@ def browser() -> Iterator[object]:
 
 
 def _follow(driver, element) -> None:  # noqa: ANN001
-    """Click a link or button that loads a new page, and wait until the old page is gone
-    (finding elements straight after a click can still hit the page being left)."""
-    from selenium.webdriver.support import expected_conditions
+    """Click a link or button that loads a new page, and wait until the new page has loaded.
+
+    The old page is marked with a property on its ``window``; a new document comes with a new
+    ``window``, so the mark is gone once the browser has left. Watching the clicked element go
+    stale instead fails now and then: chromium answers a check on a node of a page being torn
+    down with an inspector error rather than a stale-element error."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.wait import WebDriverWait
 
+    driver.execute_script("window.__duluanLeaving = true;")
     element.click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(element))
+    WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script(
+            "return window.__duluanLeaving === undefined && document.readyState === 'complete'"))
 
 
 def _login(driver, base: str, username: str, password: str) -> None:  # noqa: ANN001
