@@ -28,7 +28,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
+from pipeline.common.cache import cached, versions
+from pipeline.understand import normalize
 from pipeline.understand.normalize import normalize_text
 
 _ALIASES = {
@@ -111,9 +114,15 @@ def spelling_variants(name: str) -> set[str]:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> _Gazetteer:
-    """Build the gazetteer once from underthesea's mapping.json."""
-    path = resources.files("underthesea") / "address" / "data" / "mapping.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    """The gazetteer built from underthesea's mapping.json, kept in the local cache
+    (keyed by the mapping and the code that builds it) for the next process."""
+    mapping = (resources.files("underthesea") / "address" / "data" / "mapping.json").read_bytes()
+    code = [Path(module).read_bytes() for module in (__file__, normalize.__file__)]
+    return cached("gazetteer", [mapping, *code, versions("underthesea")], lambda: _build_gazetteer(mapping))
+
+
+def _build_gazetteer(mapping: bytes) -> _Gazetteer:
+    data = json.loads(mapping)
     new_names = {k: v["short"] for k, v in data["province_names"].items()}
     written: dict[str, str] = {v: v for v in new_names.values()}
     for old_key, info in data["old_province_names"].items():

@@ -7,8 +7,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import skops.io as sio
-
+from pipeline.common.cache import cached, versions
 from pipeline.common.settings import REPO_ROOT
 
 MODELS_DIR = REPO_ROOT / "models"
@@ -30,6 +29,8 @@ def save_model(estimator: Any, name: str, date: str, metrics: dict[str, Any], ca
     folder = (root or MODELS_DIR) / f"{name}-{date}"
     tmp = folder.with_name(folder.name + ".tmp")
     tmp.mkdir(parents=True, exist_ok=True)
+    import skops.io as sio  # slow to import: only where models are written or first read
+
     sio.dump(estimator, tmp / "model.skops", compression=zipfile.ZIP_DEFLATED)
     (tmp / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (tmp / "card.md").write_text(card, encoding="utf-8")
@@ -42,8 +43,19 @@ def save_model(estimator: Any, name: str, date: str, metrics: dict[str, Any], ca
 
 
 def load_model(name: str, root: Path | None = None) -> Any:
-    """Load the newest model ``name``, trusting only our own and scientific-Python types."""
+    """Load the newest model ``name``, trusting only our own and scientific-Python types.
+    The file is checked and read by skops the first time; the model it gave is then
+    kept in the local cache under the SHA-256 of the file's bytes (and the library
+    versions), which later processes read in a fraction of the time."""
     path = model_dir(name, root) / "model.skops"
+    data = path.read_bytes()
+    return cached(f"model-{name}", [data, versions("scikit-learn", "numpy", "scipy", "skops")],
+                  lambda: _load_skops(path))
+
+
+def _load_skops(path: Path) -> Any:
+    import skops.io as sio  # slow to import: only where models are written or first read
+
     untrusted = sio.get_untrusted_types(file=path)
     unknown = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
     if unknown:

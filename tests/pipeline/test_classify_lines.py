@@ -4,11 +4,17 @@ by default, and a command line that starts without the heavy libraries."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
+import pytest
+
 from pipeline.classify_lines import classify_lines
+from pipeline.common.settings import get_settings
+from pipeline.understand.models import load_model, model_dir
 from tests.conftest import REPO, duluan_env, run_duluan
 
 GOOD = '{"id": 1, "title": "Hơn 40 học sinh nhập viện", "text": "sau bữa trưa bán trú ở Quảng Ngãi"}'
@@ -68,3 +74,54 @@ def test_help_and_argument_errors_load_no_heavy_library() -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "heavy:"
+
+
+LINES = [GOOD,
+         '{"id": 2, "title": "Benh vien qua tai, benh nhan nam ghep", "text": "nguoi dan buc xuc vi cho doi"}',
+         '{"id": 3, "text": "Bé nhà mình xuất viện rồi, cảm ơn các bác sĩ khoa nhi"}',
+         '{"id": 4, "title": "Giá vàng hôm nay tăng mạnh", "text": "thị trường sôi động"}',
+         '{"id": 5, "title": "Tin đồn uống nước chanh chữa ung thư là sai sự thật", "text": "Sở Y tế bác bỏ"}']
+
+
+def test_a_warm_start_classifies_exactly_as_a_cold_one_without_skops(tmp_path: Path) -> None:
+    """The first run checks the model files with skops and caches what they hold; the
+    next runs read the cache (no skops import) and print the very same lines."""
+    env = duluan_env(f"sqlite:///{tmp_path / 'x.db'}", tmp_path)
+    stdin = "\n".join(LINES) + "\n"
+    cold = run_duluan(["classify"], env, stdin=stdin)
+    assert cold.returncode == 0, cold.stderr[-2000:]
+    assert sorted(p.name.split("-")[1] for p in (tmp_path / "cache").glob("model-*.pickle")) == \
+        ["relevance", "signal", "topic"]
+    warm = run_duluan(["classify"], env, stdin=stdin)
+    assert warm.returncode == 0, warm.stderr[-2000:]
+    assert warm.stdout == cold.stdout
+    assert [json.loads(line)["id"] for line in warm.stdout.splitlines()] == [1, 2, 3, 4, 5]
+    script = ("import sys\nfrom pipeline.understand.classify import Classifier\nClassifier()\n"
+              "print('skops' if 'skops.io' in sys.modules else 'no skops')")
+    loaded = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert loaded.stdout.strip() == "no skops", loaded.stderr[-2000:]
+
+
+def test_a_changed_model_file_is_checked_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache is keyed by the file's bytes: once a file is cached, a changed file is
+    not taken from the cache but goes through skops's type check, which refuses it."""
+    monkeypatch.setenv("DULUAN_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    root = tmp_path / "models"
+    shutil.copytree(model_dir("relevance"), root / model_dir("relevance").name)
+    assert load_model("relevance", root).classes_ is not None  # checked, then cached
+    path = model_dir("relevance", root) / "model.skops"
+    with zipfile.ZipFile(path) as zf:
+        files = {name: zf.read(name) for name in zf.namelist()}
+    schema = json.loads(files["schema.json"])
+    schema["__module__"], schema["__class__"] = "os", "system"
+    files["schema.json"] = json.dumps(schema).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    try:
+        with pytest.raises(ValueError, match="unexpected types: os.system"):
+            load_model("relevance", root)
+    finally:
+        get_settings.cache_clear()
