@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pipeline.understand.classify import Classifier
 from pipeline.understand.corpora import read_item, shared_data_dir, synthetic_examples
 from pipeline.understand.dedup import DuplicateIndex
+from pipeline.understand.features import prepare
 from pipeline.understand.process import analyse_batch
 from pipeline.store.schema import DocumentRow
 from pipeline.understand.tokenize import segment
@@ -66,6 +67,7 @@ def run_process_bench(n: int, province: str) -> ProcessBench:
     docs = [DocumentRow(id=n, title=title, text=body)
             for n, (title, _, body) in enumerate((t.partition("\n") for t in texts), 1)]
     segment.cache_clear()
+    prepare.cache_clear()
     index = DuplicateIndex()
     start = time.perf_counter()
     for batch_start in range(0, len(docs), 100):

@@ -17,8 +17,7 @@ def minhash(text: str) -> MinHash:
     """MinHash of word 5-shingles of the unaccented, lower-cased text."""
     words = strip_diacritics(text).lower().split()
     m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
-    for i in range(max(1, len(words) - SHINGLE + 1)):
-        m.update(" ".join(words[i:i + SHINGLE]).encode("utf-8"))
+    m.update_batch([" ".join(words[i:i + SHINGLE]).encode("utf-8") for i in range(max(1, len(words) - SHINGLE + 1))])
     return m
 
 

@@ -12,9 +12,9 @@ complaint, casualties, calls to share).
 """
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -30,6 +30,7 @@ from pipeline.understand.tokenize import segment
 PLACE = "Địa danh"
 
 
+@lru_cache(maxsize=4096)  # each model's pipeline and ``why`` prepare the same title and lead
 def prepare(text: str) -> str:
     """Normalise, expand abbreviations and teencode, put one placeholder for every
     province name (a story means the same in any province), segment, lower-case and

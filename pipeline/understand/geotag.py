@@ -240,10 +240,21 @@ def _pick(provs: list[str], mentioned: list[str], prefer: str | None) -> str | N
     return None
 
 
-def _phrase_at(tokens: list[str], i: int, phrases: tuple[str, ...]) -> int:
-    """Length in tokens of the first of ``phrases`` (lower-case) starting at token ``i``, else 0."""
+@lru_cache(maxsize=8)
+def _by_first_word(phrases: tuple[str, ...]) -> dict[str, list[list[str]]]:
+    """The words of each phrase, by its first word, in the order of ``phrases``."""
+    table: dict[str, list[list[str]]] = {}
     for phrase in phrases:
         words = phrase.split()
+        table.setdefault(words[0], []).append(words)
+    return table
+
+
+def _phrase_at(tokens: list[str], i: int, phrases: tuple[str, ...]) -> int:
+    """Length in tokens of the first of ``phrases`` (lower-case) starting at token ``i``, else 0."""
+    if i >= len(tokens):
+        return 0
+    for words in _by_first_word(phrases).get(tokens[i].lower(), ()):
         if [t.lower() for t in tokens[i:i + len(words)]] == words:
             return len(words)
     return 0

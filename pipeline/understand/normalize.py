@@ -24,7 +24,8 @@ _BOILERPLATE = re.compile(
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
 
-_WORD = re.compile(r"\w+")
+# A word with a letter beyond ASCII: the only words the tone normaliser can change.
+_ACCENTED_WORD = re.compile(r"\w*[^\W\x00-\x7f]\w*")
 
 
 @lru_cache(maxsize=1)
@@ -36,13 +37,13 @@ def _token_normalize():  # noqa: ANN202 — imported lazily, underthesea is slow
 
 @lru_cache(maxsize=65536)
 def _fix_word(word: str) -> str:
-    return _token_normalize()(word) if not word.isascii() else word
+    return _token_normalize()(word)
 
 
 def fix_tone_marks(text: str) -> str:
     """Modern tone placement word by word with underthesea's normaliser (the rules
     behind ``text_normalize``), leaving spacing and punctuation as they were."""
-    return _WORD.sub(lambda m: _fix_word(m.group()), text)
+    return _ACCENTED_WORD.sub(lambda m: _fix_word(m.group()), text)
 
 
 def drop_boilerplate(text: str) -> str:
