@@ -25,9 +25,10 @@ from pathlib import Path
 from statistics import quantiles
 
 import httpx
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
-from pipeline.store.schema import UserRow
+from pipeline.bench_digest import generate_store
+from pipeline.store.schema import DocumentRow, UserRow
 from pipeline.store.store import Store
 from pipeline.web.accounts import add_user
 from pipeline.web.search import refresh_index
@@ -139,10 +140,31 @@ def page_paths(base: str, password: str) -> list[tuple[str, str]]:
     return paths
 
 
-def run_web_bench(readers: int, per_reader: int, search_docs: int, folder: Path, port: int, workers: int) -> str:
-    """Pages on the configured store, then search on a generated store of ``search_docs``."""
+def search_store(search_docs: int, folder: Path, url: str | None) -> tuple[Store, list[str]]:
+    """The store searched: ``url``, else a SQLite file in ``folder``; filled with
+    ``search_docs`` generated documents when it has none, and indexed."""
+    lines = []
+    if url is None:
+        folder.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{folder / f'bench-{search_docs}.db'}"
+    store = Store(url)
+    with store.session() as s:
+        stored = s.scalar(select(func.count()).select_from(DocumentRow)) or 0
+    if not stored:
+        t0 = time.perf_counter()
+        generate_store(url, search_docs, datetime(2026, 11, 23, tzinfo=timezone.utc))
+        lines.append(f"generated {search_docs:,} documents in {time.perf_counter() - t0:.0f} s")
+    t0 = time.perf_counter()
+    indexed = refresh_index(store)
+    lines.append(f"search index: {indexed:,} documents indexed in {time.perf_counter() - t0:.0f} s")
+    return store, lines
+
+
+def run_web_bench(readers: int, per_reader: int, search_docs: int, folder: Path, port: int, workers: int,
+                  search_url: str | None = None) -> str:
+    """Pages on the configured store, then search on a generated store of ``search_docs``
+    (in ``search_url`` when given, else a SQLite file in ``folder``)."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
-    from pipeline.bench_digest import generate_store
     from pipeline.common.settings import get_settings
 
     lines = []
@@ -158,23 +180,15 @@ def run_web_bench(readers: int, per_reader: int, search_docs: int, folder: Path,
                      f"{per_reader} requests in {time.perf_counter() - t0:.1f} s, {timings.errors} errors")
         lines += ["  " + timings.line("digest"), "  " + timings.line("issue")]
     if search_docs:
-        folder.mkdir(parents=True, exist_ok=True)
-        db = folder / f"bench-{search_docs}.db"
-        url = f"sqlite:///{db}"
-        if not db.exists():
-            t0 = time.perf_counter()
-            generate_store(url, search_docs, datetime(2026, 11, 23, tzinfo=timezone.utc))
-            lines.append(f"generated {search_docs:,} documents in {time.perf_counter() - t0:.0f} s")
-        search_store = Store(url)
-        t0 = time.perf_counter()
-        indexed = refresh_index(search_store)
-        lines.append(f"search index: {indexed:,} documents indexed in {time.perf_counter() - t0:.0f} s")
-        search_env = dict(os.environ, DULUAN_DB_URL=url, DULUAN_DATA_DIR=str(folder))
-        with bench_user(search_store) as password, running_server(search_env, port, workers) as base:
+        searched, notes = search_store(search_docs, folder, search_url)
+        lines += notes
+        kind = "PostgreSQL full-text" if searched.dialect == "postgresql" else "SQLite FTS5"
+        search_env = dict(os.environ, DULUAN_DB_URL=searched.url, DULUAN_DATA_DIR=str(folder))
+        with bench_user(searched) as password, running_server(search_env, port, workers) as base:
             paths = [("search", f"/search?q={q}") for q in QUERIES]
             t0 = time.perf_counter()
             timings = load(base, password, paths, readers, per_reader)
-            lines.append(f"search on {search_docs:,} documents (SQLite FTS5): {readers} readers × {per_reader} "
+            lines.append(f"search on {search_docs:,} documents ({kind}): {readers} readers × {per_reader} "
                          f"requests in {time.perf_counter() - t0:.1f} s, {timings.errors} errors")
             lines.append("  " + timings.line("search"))
     return "\n".join(lines)

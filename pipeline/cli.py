@@ -614,12 +614,15 @@ def bench_digest(docs: int, folder: Path) -> None:
               help="Where the generated store (kept for re-runs) goes.")
 @click.option("--port", default=8765, show_default=True, help="Port of the benchmarked duluan serve.")
 @click.option("--workers", default=1, show_default=True, help="Worker processes of the benchmarked duluan serve.")
-def bench_web(readers: int, per_reader: int, search_docs: int, folder: Path, port: int, workers: int) -> None:
+@click.option("--search-db-url", help="Search this store (e.g. a PostgreSQL URL; filled with --search-docs "
+                                      "generated documents when empty) instead of a SQLite file in --folder.")
+def bench_web(readers: int, per_reader: int, search_docs: int, folder: Path, port: int, workers: int,
+              search_db_url: str | None) -> None:
     """p50/p95 of digest and issue pages on this store (run duluan demo first) and of
     search on a generated store, under concurrent readers; stops by itself."""
     from pipeline.bench_web import run_web_bench
 
-    click.echo(run_web_bench(readers, per_reader, search_docs, folder, port, workers))
+    click.echo(run_web_bench(readers, per_reader, search_docs, folder, port, workers, search_db_url))
 
 
 @bench.command("process")
