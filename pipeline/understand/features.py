@@ -80,8 +80,13 @@ def as_record(item: Any) -> dict[str, Any]:
 
 def cue_counts(text: str) -> dict[str, int]:
     """How often each cue group occurs in a text (accented or not)."""
+    return dict(zip(_CUE_RES, _cue_tuple(text)))
+
+
+@lru_cache(maxsize=4096)  # the three models count the cues of the same text
+def _cue_tuple(text: str) -> tuple[int, ...]:
     plain = strip_diacritics(text.lower())
-    return {name: len(rx.findall(plain)) for name, rx in _CUE_RES.items()}
+    return tuple(len(rx.findall(plain)) for rx in _CUE_RES.values())
 
 
 class _Stateless(BaseEstimator, TransformerMixin):
