@@ -7,17 +7,29 @@ was published (not on when it was crawled):
    original, found with MinHash LSH on the signatures ``process`` stored;
 2. every other document joins the story of its most similar earlier document
    (TF-IDF cosine of unaccented title and lead with abbreviations written out;
-   same misinformation flag; same province, or none named and twice as similar;
-   same topic unless twice as similar, a post about an article, or a shared
-   facility; at most ``gap_days`` apart);
+   same province, or none named and twice as similar; at most ``gap_days``
+   apart), when the labels agree:
+
+   - the story's misinformation flag (that of its first document), except that
+     a post repeating a claim and an official denial of it
+     (:func:`pipeline.detect.rebuttals.is_denial`) join the claim's story, so a
+     rumour and its rebuttal are one issue;
+   - the same topic, unless twice as similar, a post about an article, a shared
+     facility, or a claim (a cure is about a disease and health advice at once);
 3. else it joins the story it shares the most specific things with
-   (:mod:`pipeline.detect.entities`: a school, a commune or ward, a facility, a
-   product; the numbers of an event such as "61 học sinh" within one topic),
-   or starts a new story.
+   (:mod:`pipeline.detect.entities`: a school, a commune or ward, a product;
+   the numbers of an event such as "61 học sinh" within one topic), whatever
+   the classifiers said of it, or starts a new story.
+
+A document naming a disease or condition joins no story whose documents name
+only others (:func:`pipeline.detect.entities.conditions`): an article on
+postpartum haemorrhage at the children's hospital does not join the dengue
+outbreak through a story of a child saved from dengue there.
 
 A story's province is its documents' most named one, so an article naming only
-"Trường Tiểu học Tịnh Phong" inherits Quảng Ngãi from its story. A story keeps
-the id of its first document, so one event has one identity across days.
+"Trường Tiểu học Tịnh Phong" inherits Quảng Ngãi from its story; its signal is
+its documents' most common one, denials left out. A story keeps the id of its
+first document, so one event has one identity across days.
 
 Example: "Số ca sốt xuất huyết ở Quảng Ngãi tăng gần gấp đôi" and, two days
 later, "Quảng Ngãi: thêm 5 ổ dịch sốt xuất huyết" end up in one story.
@@ -33,7 +45,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline.common.options import StoryOptions
 from pipeline.common.taxonomy import taxonomy
-from pipeline.detect.entities import specific_entities, strong
+from pipeline.detect.entities import conditions, specific_entities, strong
+from pipeline.detect.rebuttals import is_denial
 from pipeline.understand.dedup import DuplicateIndex, from_bytes
 from pipeline.understand.normalize import expand_abbreviations, strip_diacritics
 from pipeline.store.records import Mention, Story
@@ -94,19 +107,23 @@ def _places_agree(a: Mention, b: Mention) -> bool:
     return a.province == b.province or a.province is None or b.province is None
 
 
-def _compatible(a: Mention, b: Mention, similarity: float, options: StoryOptions) -> bool:
-    """Same misinformation flag; same province, or one unplaced and the texts twice as
-    similar as needed; the same topic too unless twice as similar, a post about an
-    article, or the same health facility (classifiers disagree on posts about one event)."""
+def _compatible(a: Mention, b: Mention, similarity: float, options: StoryOptions, claim: bool) -> bool:
+    """Whether ``b`` may join the story of ``a`` (a false-information story when ``claim``):
+    same province, or one unplaced and the texts twice as similar as needed; the story's
+    misinformation flag, or a post or an official denial joining a claim; the same topic
+    unless twice as similar, a post about an article, the same health facility
+    (classifiers disagree on posts about one event) or a claim."""
     close = similarity >= 2 * options.similarity
-    if _false(a) != _false(b) or not (a.province == b.province or (close and _places_agree(a, b))):
+    if not (a.province == b.province or (close and _places_agree(a, b))):
         return False
-    return a.topic == b.topic or close or a.kind != b.kind or bool(set(a.facilities) & set(b.facilities))
+    if _false(b) != claim:
+        return claim and (b.kind == "post" or is_denial(b))
+    return claim or a.topic == b.topic or close or a.kind != b.kind or bool(set(a.facilities) & set(b.facilities))
 
 
 def _entity_keys(m: Mention) -> set[str]:
     """Specific things of a mention; event numbers carry the topic so they join within one."""
-    found = specific_entities(f"{m.title}. {m.lead}", m.facilities, post=m.kind == "post")
+    found = specific_entities(f"{m.title}. {m.lead}", m.facilities, post=m.kind == "post", province=m.province)
     return strong(found) | {f"{m.topic}|{e}" for e in found if e.startswith("number:")}
 
 
@@ -122,24 +139,31 @@ def cluster(mentions: list[Mention], options: StoryOptions = StoryOptions()) -> 
     gap = timedelta(days=options.gap_days)
     story_of: dict[int, int] = {}
     last_seen: dict[int, int] = {}  # story → index of its latest mention
+    named: dict[int, set[str]] = {}  # story → the diseases and conditions its documents name
     holders: dict[str, int] = {}  # specific entity → latest mention naming it
     for i, m in enumerate(mentions):
-        def recent(s: int) -> bool:
-            return m.published_at - mentions[last_seen[s]].published_at <= gap
+        own = conditions(f"{m.title}. {m.lead}")
+
+        def fits(s: int) -> bool:
+            """Recent enough, and no other disease than the story's."""
+            return m.published_at - mentions[last_seen[s]].published_at <= gap \
+                and (not own or not named[s] or bool(own & named[s]))
 
         story = story_of.get(copies[i]) if i in copies else None
         for sim, j in (neighbours[i] if neighbours and story is None else []):
-            if _compatible(mentions[j], m, sim, options) and recent(story_of[j]):
-                story = story_of[j]
+            s = story_of[j]
+            if _compatible(mentions[j], m, sim, options, _false(mentions[s])) and fits(s):
+                story = s
                 break
         keys = _entity_keys(m)
         if story is None:
-            shared = Counter(story_of[holders[k]] for k in keys if k in holders
-                             and _false(mentions[holders[k]]) == _false(m) and _places_agree(mentions[holders[k]], m))
-            story = next((s for s, _ in shared.most_common() if recent(s)), None)
+            shared = Counter(story_of[holders[k]] for k in keys
+                             if k in holders and _places_agree(mentions[holders[k]], m))
+            story = next((s for s, _ in shared.most_common() if fits(s)), None)
         story = i if story is None else story
         story_of[i] = story
         last_seen[story] = i
+        named.setdefault(story, set()).update(own)
         holders.update(dict.fromkeys(keys, i))
     groups: dict[int, list[int]] = {}
     for i, s in story_of.items():
@@ -192,7 +216,8 @@ def build_stories(mentions: list[Mention], options: StoryOptions = StoryOptions(
         stories.append(Story(
             id=sha1(members[0].url)[:12], title=_representative(members),
             topic=_majority([m.topic for m in (articles or members)]),
-            signal=_majority([m.signal for m in members], taxonomy().signal_priority),
+            signal=_majority([m.signal for m in ([m for m in members if not is_denial(m)] or members)],
+                             taxonomy().signal_priority),
             province=_majority(provinces) if provinces else None, mentions=members,
             copies=sum(i in copies for i in group)))
     stories.sort(key=lambda s: (-len(s.mentions), s.first_seen, s.id))
