@@ -16,6 +16,11 @@ was published (not on when it was crawled):
      rumour and its rebuttal are one issue;
    - the same topic, unless twice as similar, a post about an article, a shared
      facility, or a claim (a cure is about a disease and health advice at once);
+   A document close to two such stories' cores (the cosine with the centroid of
+   each at least ``similarity``) joins them into one when they agree on the flag,
+   on the topic of their news and on the disease: the news of a nurse's words
+   during a hospital's overload joins the complaint about her and the overload
+   story, while an outbreak and the overload it causes (other topics) stay two;
 3. else it joins the story it shares the most specific things with
    (:mod:`pipeline.detect.entities`: a school, a commune or ward, a product;
    the numbers of an event such as "61 học sinh" within one topic), whatever
@@ -138,6 +143,7 @@ def cluster(mentions: list[Mention], options: StoryOptions = StoryOptions()) -> 
     neighbours = _earlier_neighbours(x, len(mentions), options.similarity) if x is not None else None
     gap = timedelta(days=options.gap_days)
     story_of: dict[int, int] = {}
+    members: dict[int, list[int]] = {}  # story → its mentions
     last_seen: dict[int, int] = {}  # story → index of its latest mention
     named: dict[int, set[str]] = {}  # story → the diseases and conditions its documents name
     holders: dict[str, int] = {}  # specific entity → latest mention naming it
@@ -146,15 +152,25 @@ def cluster(mentions: list[Mention], options: StoryOptions = StoryOptions()) -> 
 
         def fits(s: int) -> bool:
             """Recent enough, and no other disease than the story's."""
-            return m.published_at - mentions[last_seen[s]].published_at <= gap \
-                and (not own or not named[s] or bool(own & named[s]))
+            return m.published_at - mentions[last_seen[s]].published_at <= gap and _same_disease(own, named[s])
+
+        def core(s: int) -> tuple[bool, str, float]:
+            """What must agree for a document to join two stories into one: the flag, the
+            topic of the news (a story of posts takes the document's) and its similarity."""
+            news = [mentions[k] for k in members[s] if mentions[k].kind == "article"]
+            return _false(mentions[s]), _topic(news) if news else m.topic, _core_similarity(x, i, members[s])
 
         story = story_of.get(copies[i]) if i in copies else None
-        for sim, j in (neighbours[i] if neighbours and story is None else []):
-            s = story_of[j]
-            if _compatible(mentions[j], m, sim, options, _false(mentions[s])) and fits(s):
-                story = s
-                break
+        linked = list(dict.fromkeys(
+            story_of[j] for sim, j in (neighbours[i] if neighbours and story is None else [])
+            if _compatible(mentions[j], m, sim, options, _false(mentions[story_of[j]])) and fits(story_of[j])))
+        if linked:
+            story = linked[0]
+            for other in linked[1:]:
+                (flag, topic, near), (other_flag, other_topic, other_near) = core(story), core(other)
+                if flag == other_flag and topic == other_topic and min(near, other_near) >= options.similarity \
+                        and _same_disease(named[story], named[other]):
+                    story = _merge(story, other, members, story_of, last_seen, named)
         keys = _entity_keys(m)
         if story is None:
             shared = Counter(story_of[holders[k]] for k in keys
@@ -163,12 +179,35 @@ def cluster(mentions: list[Mention], options: StoryOptions = StoryOptions()) -> 
         story = i if story is None else story
         story_of[i] = story
         last_seen[story] = i
+        members.setdefault(story, []).append(i)
         named.setdefault(story, set()).update(own)
         holders.update(dict.fromkeys(keys, i))
-    groups: dict[int, list[int]] = {}
-    for i, s in story_of.items():
-        groups.setdefault(s, []).append(i)
-    return list(groups.values()), copies
+    return [sorted(g) for g in members.values()], copies
+
+
+def _same_disease(a: set[str], b: set[str]) -> bool:
+    """Whether two sets of diseases and conditions may be about one event: one names
+    none, or they share one."""
+    return not a or not b or bool(a & b)
+
+
+def _core_similarity(x: object, i: int, rows: list[int]) -> float:
+    """Cosine of row ``i`` with the centroid of ``rows`` (a story's core)."""
+    centroid = np.asarray(x[rows].sum(axis=0)).ravel()  # type: ignore[index]
+    norm = float(np.linalg.norm(centroid))
+    return float((x[i] @ centroid)[0]) / norm if norm else 0.0  # type: ignore[index]
+
+
+def _merge(a: int, b: int, members: dict[int, list[int]], story_of: dict[int, int], last_seen: dict[int, int],
+           named: dict[int, set[str]]) -> int:
+    """Stories ``a`` and ``b`` made one under the id of the earlier; that id."""
+    keep, gone = min(a, b), max(a, b)
+    for k in members.pop(gone):
+        story_of[k] = keep
+        members[keep].append(k)
+    last_seen[keep] = max(last_seen[keep], last_seen.pop(gone))
+    named[keep] |= named.pop(gone)
+    return keep
 
 
 def shorten(text: str, limit: int = TITLE_CHARS) -> str:
@@ -200,6 +239,11 @@ def _representative(members: list[Mention]) -> str:
                                         / (1 + len(m.title.split())) ** 0.5, -articles.index(m))).title
 
 
+def _topic(members: list[Mention]) -> str:
+    """A story's topic: its news decide, not the posts."""
+    return _majority([m.topic for m in ([m for m in members if m.kind == "article"] or members)])
+
+
 def _majority(values: list[str], priority: tuple[str, ...] = ()) -> str:
     counts = Counter(values)
     return max(counts, key=lambda v: (counts[v], -priority.index(v) if v in priority else 0, v))
@@ -211,11 +255,10 @@ def build_stories(mentions: list[Mention], options: StoryOptions = StoryOptions(
     stories = []
     for group in groups:
         members = [mentions[i] for i in group]
-        articles = [m for m in members if m.kind == "article"]  # the news decides the topic, not the posts
         provinces = [m.province for m in members if m.province]
         stories.append(Story(
             id=sha1(members[0].url)[:12], title=_representative(members),
-            topic=_majority([m.topic for m in (articles or members)]),
+            topic=_topic(members),
             signal=_majority([m.signal for m in ([m for m in members if not is_denial(m)] or members)],
                              taxonomy().signal_priority),
             province=_majority(provinces) if provinces else None, mentions=members,

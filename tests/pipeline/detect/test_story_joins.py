@@ -142,3 +142,29 @@ def test_conditions_are_read_by_their_names() -> None:
     assert conditions("bé bị sxh, mẹ lo quá") == {"sốt xuất huyết"}
     assert conditions("Sản phụ băng huyết sau sinh") == {"băng huyết"}
     assert conditions("Tình hình lao động ở khu công nghiệp") == set()  # "lao" alone is not tuberculosis
+
+
+def test_a_document_close_to_two_stories_of_one_topic_joins_them() -> None:
+    overload = "kham_chua_benh"
+    mentions = [
+        _mention(1, "Bệnh viện Đa khoa tỉnh quá tải, bệnh nhân nằm ghép ở khoa Nhi", 0, topic=overload),
+        _mention(5, "Dịch sốt xuất huyết tăng mạnh, nhiều ổ dịch mới", 1, source="d"),
+        _mention(2, "Khoa Nhi Bệnh viện Đa khoa tỉnh quá tải, ba người một giường", 5, source="b", topic=overload),
+        _post(3, "Hỏi điều dưỡng là sao chai dịch truyền hết mà bấm chuông 30 phút không ai đến", 10,
+              topic="nhan_luc_to_chuc"),  # a complaint that shares no words with the overload news
+        # the news of the complaint tells it as part of the overload: one event, one issue
+        _mention(4, "Điều dưỡng bị kiểm điểm vì để người nhà bấm chuông không ai đến khi khoa Nhi quá tải", 20,
+                 source="c", topic=overload),
+    ]
+    assert _groups(mentions) == [[1, 2, 3, 4], [5]]
+    assert build_stories(mentions)[0].id == build_stories(mentions[:1])[0].id  # the earlier story's identity
+
+
+def test_an_outbreak_and_the_overload_it_causes_stay_two_stories() -> None:
+    hospital = ["Bệnh viện Đa khoa tỉnh"]
+    mentions = [replace(m, facilities=hospital) for m in (
+        _mention(1, "Sốt xuất huyết tăng mạnh ở Quảng Ngãi, nhiều ổ dịch mới", 0),
+        _mention(2, "Bệnh viện Đa khoa tỉnh quá tải, bệnh nhân nằm ghép", 1, source="b", topic="kham_chua_benh"),
+        _mention(3, "Bệnh viện Đa khoa tỉnh quá tải vì sốt xuất huyết tăng mạnh", 5, source="c",
+                 topic="kham_chua_benh"))]  # close to both, but the outbreak's news are about the disease
+    assert _groups(mentions) == [[1], [2, 3]]
