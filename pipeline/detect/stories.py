@@ -44,6 +44,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -132,6 +133,72 @@ def _entity_keys(m: Mention) -> set[str]:
     return strong(found) | {f"{m.topic}|{e}" for e in found if e.startswith("number:")}
 
 
+class _Stories:
+    """The stories being built, one mention at a time in publication order."""
+
+    def __init__(self, mentions: list[Mention], x: Any, options: StoryOptions) -> None:
+        self.mentions, self.x, self.options = mentions, x, options
+        self.gap = timedelta(days=options.gap_days)
+        self.story_of: dict[int, int] = {}
+        self.members: dict[int, list[int]] = {}  # story → its mentions
+        self.last_seen: dict[int, int] = {}  # story → index of its latest mention
+        self.named: dict[int, set[str]] = {}  # story → the diseases and conditions its documents name
+        self.sums: dict[int, Any] = {}  # story → sum of its TF-IDF rows (its core)
+
+    def fits(self, s: int, i: int, own: set[str]) -> bool:
+        """Whether mention ``i`` naming the diseases ``own`` may join story ``s``: recent
+        enough, and no other disease than the story's."""
+        recent = self.mentions[i].published_at - self.mentions[self.last_seen[s]].published_at <= self.gap
+        return recent and _same_disease(own, self.named[s])
+
+    def linked(self, i: int, neighbours: list[tuple[float, int]], own: set[str]) -> list[int]:
+        """The (at most two) stories of mention ``i``'s most similar compatible earlier mentions."""
+        found: list[int] = []
+        for sim, j in neighbours:
+            s = self.story_of[j]
+            if s not in found and self.fits(s, i, own) \
+                    and _compatible(self.mentions[j], self.mentions[i], sim, self.options, _false(self.mentions[s])):
+                found.append(s)
+                if len(found) == 2:
+                    break
+        return found
+
+    def core(self, s: int, i: int) -> tuple[bool, str, float]:
+        """What must agree for mention ``i`` to join story ``s`` with another: the flag,
+        the topic of the news (a story of posts takes the mention's) and the cosine with its centroid."""
+        news = [self.mentions[k] for k in self.members[s] if self.mentions[k].kind == "article"]
+        total = self.sums[s]
+        norm = float(np.sqrt(total.multiply(total).sum()))
+        near = float(self.x[i].multiply(total).sum()) / norm if norm else 0.0
+        return _false(self.mentions[s]), _topic(news) if news else self.mentions[i].topic, near
+
+    def joinable(self, i: int, a: int, b: int) -> bool:
+        """Whether mention ``i``, close to both stories' cores, makes them one."""
+        (flag_a, topic_a, near_a), (flag_b, topic_b, near_b) = self.core(a, i), self.core(b, i)
+        return flag_a == flag_b and topic_a == topic_b and min(near_a, near_b) >= self.options.similarity \
+            and _same_disease(self.named[a], self.named[b])
+
+    def add(self, i: int, story: int, own: set[str]) -> None:
+        """Mention ``i`` into ``story`` (a new one when ``story`` is ``i``)."""
+        self.story_of[i] = story
+        self.last_seen[story] = i
+        self.members.setdefault(story, []).append(i)
+        self.named.setdefault(story, set()).update(own)
+        if self.x is not None:
+            self.sums[story] = self.sums[story] + self.x[i] if story in self.sums else self.x[i]
+
+    def merge(self, a: int, b: int) -> int:
+        """Stories ``a`` and ``b`` made one under the id of the earlier; that id."""
+        keep, gone = min(a, b), max(a, b)
+        for k in self.members.pop(gone):
+            self.story_of[k] = keep
+            self.members[keep].append(k)
+        self.last_seen[keep] = max(self.last_seen[keep], self.last_seen.pop(gone))
+        self.named[keep] |= self.named.pop(gone)
+        self.sums[keep] = self.sums[keep] + self.sums.pop(gone)
+        return keep
+
+
 def cluster(mentions: list[Mention], options: StoryOptions = StoryOptions()) -> tuple[list[list[int]], dict[int, int]]:
     """Groups of mention indexes (each in publication order) and the near-duplicate
     map (copy index → original index)."""
@@ -141,73 +208,30 @@ def cluster(mentions: list[Mention], options: StoryOptions = StoryOptions()) -> 
     copies = _copies_of(mentions)
     x = _vectors(mentions)
     neighbours = _earlier_neighbours(x, len(mentions), options.similarity) if x is not None else None
-    gap = timedelta(days=options.gap_days)
-    story_of: dict[int, int] = {}
-    members: dict[int, list[int]] = {}  # story → its mentions
-    last_seen: dict[int, int] = {}  # story → index of its latest mention
-    named: dict[int, set[str]] = {}  # story → the diseases and conditions its documents name
+    stories = _Stories(mentions, x, options)
     holders: dict[str, int] = {}  # specific entity → latest mention naming it
     for i, m in enumerate(mentions):
         own = conditions(f"{m.title}. {m.lead}")
-
-        def fits(s: int) -> bool:
-            """Recent enough, and no other disease than the story's."""
-            return m.published_at - mentions[last_seen[s]].published_at <= gap and _same_disease(own, named[s])
-
-        def core(s: int) -> tuple[bool, str, float]:
-            """What must agree for a document to join two stories into one: the flag, the
-            topic of the news (a story of posts takes the document's) and its similarity."""
-            news = [mentions[k] for k in members[s] if mentions[k].kind == "article"]
-            return _false(mentions[s]), _topic(news) if news else m.topic, _core_similarity(x, i, members[s])
-
-        story = story_of.get(copies[i]) if i in copies else None
-        linked = list(dict.fromkeys(
-            story_of[j] for sim, j in (neighbours[i] if neighbours and story is None else [])
-            if _compatible(mentions[j], m, sim, options, _false(mentions[story_of[j]])) and fits(story_of[j])))
-        if linked:
-            story = linked[0]
-            for other in linked[1:]:
-                (flag, topic, near), (other_flag, other_topic, other_near) = core(story), core(other)
-                if flag == other_flag and topic == other_topic and min(near, other_near) >= options.similarity \
-                        and _same_disease(named[story], named[other]):
-                    story = _merge(story, other, members, story_of, last_seen, named)
+        story = stories.story_of.get(copies[i]) if i in copies else None
+        if story is None and neighbours:
+            linked = stories.linked(i, neighbours[i], own)
+            story = linked[0] if linked else None
+            if len(linked) == 2 and stories.joinable(i, *linked):
+                story = stories.merge(*linked)
         keys = _entity_keys(m)
         if story is None:
-            shared = Counter(story_of[holders[k]] for k in keys
+            shared = Counter(stories.story_of[holders[k]] for k in keys
                              if k in holders and _places_agree(mentions[holders[k]], m))
-            story = next((s for s, _ in shared.most_common() if fits(s)), None)
-        story = i if story is None else story
-        story_of[i] = story
-        last_seen[story] = i
-        members.setdefault(story, []).append(i)
-        named.setdefault(story, set()).update(own)
+            story = next((s for s, _ in shared.most_common() if stories.fits(s, i, own)), None)
+        stories.add(i, i if story is None else story, own)
         holders.update(dict.fromkeys(keys, i))
-    return [sorted(g) for g in members.values()], copies
+    return [sorted(g) for g in stories.members.values()], copies
 
 
 def _same_disease(a: set[str], b: set[str]) -> bool:
     """Whether two sets of diseases and conditions may be about one event: one names
     none, or they share one."""
     return not a or not b or bool(a & b)
-
-
-def _core_similarity(x: object, i: int, rows: list[int]) -> float:
-    """Cosine of row ``i`` with the centroid of ``rows`` (a story's core)."""
-    centroid = np.asarray(x[rows].sum(axis=0)).ravel()  # type: ignore[index]
-    norm = float(np.linalg.norm(centroid))
-    return float((x[i] @ centroid)[0]) / norm if norm else 0.0  # type: ignore[index]
-
-
-def _merge(a: int, b: int, members: dict[int, list[int]], story_of: dict[int, int], last_seen: dict[int, int],
-           named: dict[int, set[str]]) -> int:
-    """Stories ``a`` and ``b`` made one under the id of the earlier; that id."""
-    keep, gone = min(a, b), max(a, b)
-    for k in members.pop(gone):
-        story_of[k] = keep
-        members[keep].append(k)
-    last_seen[keep] = max(last_seen[keep], last_seen.pop(gone))
-    named[keep] |= named.pop(gone)
-    return keep
 
 
 def shorten(text: str, limit: int = TITLE_CHARS) -> str:
