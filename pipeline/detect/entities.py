@@ -1,8 +1,8 @@
 """The specific things a document names, on which stories join: a school; a commune
 or ward, with its type word or, in posts, without (not one named after a former
 district of the document's province); a health facility; a product or drug; the
-numbers of an event; the age of its victim ("bé gái 9 tuổi"). A document naming more than two places is a round-up:
-its places do not join it to anything.
+numbers of an event; the age of its victim ("bé gái 9 tuổi"). A document naming
+more than two places is a round-up: its places do not join it to anything.
 
 The diseases and conditions a document names (:func:`conditions`) do not join
 documents (many events are about dengue) but tell events apart: a story about
@@ -21,7 +21,6 @@ import re
 from collections.abc import Sequence
 
 from pipeline.understand.geotag import bare_unit_names, broad_in, unit_mentions
-from pipeline.understand.normalize import expand_abbreviations
 
 _CAPITALISED = r"(?:\s+(?:[A-ZĐ0-9ÀÁẢÃẠÂẦẤẨẪẬĂẰẮẲẴẶÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ][\wÀ-ỹ]*))"
 _SCHOOL = re.compile(r"\b[Tt]rường\s+((?:mầm non|tiểu học|THCS|THPT|trung học cơ sở|trung học phổ thông|"
@@ -36,13 +35,13 @@ _PRODUCT = re.compile(r"\b(?:thuốc|sản phẩm|vắc xin|vaccine|thực phẩ
 _VICTIM = re.compile(r"\b(?:bé|cháu|bệnh nhi|học sinh|nữ sinh|nam sinh|sản phụ|bệnh nhân)\b[^.!?\n\d]{0,20}?"
                      r"(?<!\d)(\d{1,2}) tuổi", re.I)
 # diseases and conditions, each with the ways it is written (the first is its name)
-_CONDITIONS = (("sốt xuất huyết",), ("băng huyết", "xuất huyết sau sinh"),
-               ("xuất huyết não", "đột quỵ", "tai biến mạch máu não"), ("tay chân miệng",), ("sởi",), ("rubella",),
-               ("bạch hầu",), ("ho gà",), ("uốn ván",), ("thủy đậu",), ("cúm",), ("covid", "covid-19", "sars-cov-2"),
-               ("bệnh dại", "chó dại"), ("lao phổi", "bệnh lao"), ("sốt rét",), ("viêm não",), ("viêm màng não",),
-               ("viêm gan",), ("viêm phổi",), ("whitmore",), ("liên cầu lợn",), ("đậu mùa khỉ",), ("ngộ độc",),
-               ("đái tháo đường", "tiểu đường"), ("tăng huyết áp", "cao huyết áp"), ("ung thư",), ("trầm cảm",),
-               ("suy dinh dưỡng",))
+_CONDITIONS = (("sốt xuất huyết", "sxh"), ("băng huyết", "xuất huyết sau sinh"),
+               ("xuất huyết não", "đột quỵ", "tai biến mạch máu não"), ("tay chân miệng", "tcm"), ("sởi",),
+               ("rubella",), ("bạch hầu",), ("ho gà",), ("uốn ván",), ("thủy đậu",), ("cúm",),
+               ("covid", "covid-19", "sars-cov-2"), ("bệnh dại", "chó dại"), ("lao phổi", "bệnh lao"), ("sốt rét",),
+               ("viêm não",), ("viêm màng não",), ("viêm gan",), ("viêm phổi",), ("whitmore",), ("liên cầu lợn",),
+               ("đậu mùa khỉ",), ("ngộ độc", "ndtp"), ("đái tháo đường", "tiểu đường"),
+               ("tăng huyết áp", "cao huyết áp"), ("ung thư",), ("trầm cảm",), ("suy dinh dưỡng",))
 _CONDITION_NAME = {written: forms[0] for forms in _CONDITIONS for written in forms}
 _CONDITION = re.compile(r"(?<![\wÀ-ỹ])(" + "|".join(sorted(map(re.escape, _CONDITION_NAME), key=len, reverse=True))
                         + r")(?![\wÀ-ỹ])")
@@ -81,8 +80,7 @@ def specific_entities(text: str, facilities: Sequence[str] = (), post: bool = Fa
 def conditions(text: str) -> set[str]:
     """The diseases and conditions ``text`` names, by their names ("tiểu đường" is
     "đái tháo đường"; "sxh" is "sốt xuất huyết")."""
-    low = expand_abbreviations(text).lower()
-    return {_CONDITION_NAME[m.group(1)] for m in _CONDITION.finditer(low)}
+    return {_CONDITION_NAME[m.group(1)] for m in _CONDITION.finditer(text.lower())}
 
 
 def _specific(facility: str) -> bool:

@@ -15,7 +15,8 @@ was published (not on when it was crawled):
      (:func:`pipeline.detect.rebuttals.is_denial`) join the claim's story, so a
      rumour and its rebuttal are one issue;
    - the same topic, unless twice as similar, a post about an article, a shared
-     facility, or a claim (a cure is about a disease and health advice at once);
+     facility, or a claim (a cure is about a disease and health advice at once).
+
    A document close to two such stories' cores (the cosine with the centroid of
    each at least ``similarity``) joins them into one when they agree on the flag,
    on the topic of their news and on the disease: the news of a nurse's words
@@ -41,6 +42,7 @@ later, "Quảng Ngãi: thêm 5 ổ dịch sốt xuất huyết" end up in one st
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from datetime import timedelta
@@ -105,16 +107,13 @@ def _earlier_neighbours(x: object, n: int, threshold: float) -> list[list[tuple[
     return result
 
 
-def _false(m: Mention) -> bool:
-    return m.signal == taxonomy().false_information
-
-
 def _places_agree(a: Mention, b: Mention) -> bool:
     return a.province == b.province or a.province is None or b.province is None
 
 
-def _compatible(a: Mention, b: Mention, similarity: float, options: StoryOptions, claim: bool) -> bool:
-    """Whether ``b`` may join the story of ``a`` (a false-information story when ``claim``):
+def _compatible(a: Mention, b: Mention, similarity: float, options: StoryOptions, claim: bool, false: bool) -> bool:
+    """Whether ``b`` (false information when ``false``) may join the story of ``a`` (a
+    false-information story when ``claim``):
     same province, or one unplaced and the texts twice as similar as needed; the story's
     misinformation flag, or a post or an official denial joining a claim; the same topic
     unless twice as similar, a post about an article, the same health facility
@@ -122,7 +121,7 @@ def _compatible(a: Mention, b: Mention, similarity: float, options: StoryOptions
     close = similarity >= 2 * options.similarity
     if not (a.province == b.province or (close and _places_agree(a, b))):
         return False
-    if _false(b) != claim:
+    if false != claim:
         return claim and (b.kind == "post" or is_denial(b))
     return claim or a.topic == b.topic or close or a.kind != b.kind or bool(set(a.facilities) & set(b.facilities))
 
@@ -131,6 +130,27 @@ def _entity_keys(m: Mention) -> set[str]:
     """Specific things of a mention; event numbers carry the topic so they join within one."""
     found = specific_entities(f"{m.title}. {m.lead}", m.facilities, post=m.kind == "post", province=m.province)
     return strong(found) | {f"{m.topic}|{e}" for e in found if e.startswith("number:")}
+
+
+class _Core:
+    """A story's core: the sum of its documents' TF-IDF rows (term → weight) and its
+    squared norm, kept as documents come, so a cosine with it costs one row's terms."""
+
+    def __init__(self) -> None:
+        self.weights: dict[int, float] = {}
+        self.norm2 = 0.0
+
+    def add(self, terms: list[int], values: list[float]) -> None:
+        """One more row (its terms and their weights)."""
+        for t, v in zip(terms, values):
+            old = self.weights.get(t, 0.0)
+            self.norm2 += (2 * old + v) * v
+            self.weights[t] = old + v
+
+    def cosine(self, terms: list[int], values: list[float]) -> float:
+        """Cosine of a row with the core."""
+        dot = sum(self.weights.get(t, 0.0) * v for t, v in zip(terms, values))
+        return dot / math.sqrt(self.norm2) if self.norm2 > 0 else 0.0
 
 
 class _Stories:
@@ -143,7 +163,15 @@ class _Stories:
         self.members: dict[int, list[int]] = {}  # story → its mentions
         self.last_seen: dict[int, int] = {}  # story → index of its latest mention
         self.named: dict[int, set[str]] = {}  # story → the diseases and conditions its documents name
-        self.sums: dict[int, Any] = {}  # story → sum of its TF-IDF rows (its core)
+        self.news: dict[int, Counter[str]] = {}  # story → topics of its news articles
+        self.cores: dict[int, _Core] = {}  # story → its core, once asked for
+        code = taxonomy().false_information
+        self.false = [m.signal == code for m in mentions]
+
+    def row(self, i: int) -> tuple[list[int], list[float]]:
+        """The terms and weights of mention ``i``'s TF-IDF row."""
+        start, end = self.x.indptr[i], self.x.indptr[i + 1]
+        return self.x.indices[start:end].tolist(), self.x.data[start:end].tolist()
 
     def fits(self, s: int, i: int, own: set[str]) -> bool:
         """Whether mention ``i`` naming the diseases ``own`` may join story ``s``: recent
@@ -154,10 +182,11 @@ class _Stories:
     def linked(self, i: int, neighbours: list[tuple[float, int]], own: set[str]) -> list[int]:
         """The (at most two) stories of mention ``i``'s most similar compatible earlier mentions."""
         found: list[int] = []
+        m = self.mentions[i]
         for sim, j in neighbours:
             s = self.story_of[j]
             if s not in found and self.fits(s, i, own) \
-                    and _compatible(self.mentions[j], self.mentions[i], sim, self.options, _false(self.mentions[s])):
+                    and _compatible(self.mentions[j], m, sim, self.options, self.false[s], self.false[i]):
                 found.append(s)
                 if len(found) == 2:
                     break
@@ -165,12 +194,14 @@ class _Stories:
 
     def core(self, s: int, i: int) -> tuple[bool, str, float]:
         """What must agree for mention ``i`` to join story ``s`` with another: the flag,
-        the topic of the news (a story of posts takes the mention's) and the cosine with its centroid."""
-        news = [self.mentions[k] for k in self.members[s] if self.mentions[k].kind == "article"]
-        total = self.sums[s]
-        norm = float(np.sqrt(total.multiply(total).sum()))
-        near = float(self.x[i].multiply(total).sum()) / norm if norm else 0.0
-        return _false(self.mentions[s]), _topic(news) if news else self.mentions[i].topic, near
+        the topic of the news (a story of posts takes the mention's) and the cosine with its core."""
+        if s not in self.cores:
+            self.cores[s] = _Core()
+            for k in self.members[s]:
+                self.cores[s].add(*self.row(k))
+        news = self.news[s]
+        topic = max(news, key=lambda t: (news[t], t)) if news else self.mentions[i].topic
+        return self.false[s], topic, self.cores[s].cosine(*self.row(i))
 
     def joinable(self, i: int, a: int, b: int) -> bool:
         """Whether mention ``i``, close to both stories' cores, makes them one."""
@@ -180,12 +211,14 @@ class _Stories:
 
     def add(self, i: int, story: int, own: set[str]) -> None:
         """Mention ``i`` into ``story`` (a new one when ``story`` is ``i``)."""
+        m = self.mentions[i]
         self.story_of[i] = story
         self.last_seen[story] = i
         self.members.setdefault(story, []).append(i)
         self.named.setdefault(story, set()).update(own)
-        if self.x is not None:
-            self.sums[story] = self.sums[story] + self.x[i] if story in self.sums else self.x[i]
+        self.news.setdefault(story, Counter()).update([m.topic] if m.kind == "article" else [])
+        if story in self.cores:
+            self.cores[story].add(*self.row(i))
 
     def merge(self, a: int, b: int) -> int:
         """Stories ``a`` and ``b`` made one under the id of the earlier; that id."""
@@ -195,7 +228,9 @@ class _Stories:
             self.members[keep].append(k)
         self.last_seen[keep] = max(self.last_seen[keep], self.last_seen.pop(gone))
         self.named[keep] |= self.named.pop(gone)
-        self.sums[keep] = self.sums[keep] + self.sums.pop(gone)
+        self.news[keep] += self.news.pop(gone)
+        gone_core = self.cores.pop(gone)  # both asked for by the merge
+        self.cores[keep].add(list(gone_core.weights), list(gone_core.weights.values()))
         return keep
 
 
@@ -250,7 +285,7 @@ def _post_title(members: list[Mention]) -> str:
         text = cleaned(m)
         return sum(a != b for a, b in zip(text, strip_diacritics(text))) / (1 + len(text))
 
-    best = max(members, key=lambda m: (accented(m), -members.index(m)))
+    best = max(members, key=accented)  # the earliest of equals
     return shorten(cleaned(best) or best.title or best.lead)
 
 
@@ -259,8 +294,8 @@ def _representative(members: list[Mention]) -> str:
     if not articles:
         return _post_title(members)
     words = Counter(w for m in articles for w in set(strip_diacritics(m.title).lower().split()))
-    return max(articles, key=lambda m: (sum(words[w] for w in set(strip_diacritics(m.title).lower().split()))
-                                        / (1 + len(m.title.split())) ** 0.5, -articles.index(m))).title
+    return max(articles, key=lambda m: sum(words[w] for w in set(strip_diacritics(m.title).lower().split()))
+               / (1 + len(m.title.split())) ** 0.5).title  # the earliest of equals
 
 
 def _topic(members: list[Mention]) -> str:
