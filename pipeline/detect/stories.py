@@ -7,33 +7,54 @@ was published (not on when it was crawled):
    original, found with MinHash LSH on the signatures ``process`` stored;
 2. every other document joins the story of its most similar earlier document
    (TF-IDF cosine of unaccented title and lead with abbreviations written out;
-   same misinformation flag; same province, or none named and twice as similar;
-   same topic unless twice as similar, a post about an article, or a shared
-   facility; at most ``gap_days`` apart);
+   same province, or none named and twice as similar; at most ``gap_days``
+   apart), when the labels agree:
+
+   - the story's misinformation flag (that of its first document), except that
+     a post repeating a claim and an official denial of it
+     (:func:`pipeline.detect.rebuttals.is_denial`) join the claim's story, so a
+     rumour and its rebuttal are one issue;
+   - the same topic, unless twice as similar, a post about an article, a shared
+     facility, or a claim (a cure is about a disease and health advice at once).
+
+   A document close to two such stories' cores (the cosine with the centroid of
+   each at least ``similarity``) joins them into one when they agree on the flag,
+   on the topic of their news and on the disease: the news of a nurse's words
+   during a hospital's overload joins the complaint about her and the overload
+   story, while an outbreak and the overload it causes (other topics) stay two;
 3. else it joins the story it shares the most specific things with
-   (:mod:`pipeline.detect.entities`: a school, a commune or ward, a facility, a
-   product; the numbers of an event such as "61 học sinh" within one topic),
-   or starts a new story.
+   (:mod:`pipeline.detect.entities`: a school, a commune or ward, a product;
+   the numbers of an event such as "61 học sinh" within one topic), whatever
+   the classifiers said of it, or starts a new story.
+
+A document naming a disease or condition joins no story whose documents name
+only others (:func:`pipeline.detect.entities.conditions`): an article on
+postpartum haemorrhage at the children's hospital does not join the dengue
+outbreak through a story of a child saved from dengue there.
 
 A story's province is its documents' most named one, so an article naming only
-"Trường Tiểu học Tịnh Phong" inherits Quảng Ngãi from its story. A story keeps
-the id of its first document, so one event has one identity across days.
+"Trường Tiểu học Tịnh Phong" inherits Quảng Ngãi from its story; its signal is
+its documents' most common one, denials left out. A story keeps the id of its
+first document, so one event has one identity across days.
 
 Example: "Số ca sốt xuất huyết ở Quảng Ngãi tăng gần gấp đôi" and, two days
 later, "Quảng Ngãi: thêm 5 ổ dịch sốt xuất huyết" end up in one story.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline.common.options import StoryOptions
 from pipeline.common.taxonomy import taxonomy
-from pipeline.detect.entities import specific_entities, strong
+from pipeline.detect.entities import conditions, specific_entities, strong
+from pipeline.detect.rebuttals import is_denial
 from pipeline.understand.dedup import DuplicateIndex, from_bytes
 from pipeline.understand.normalize import expand_abbreviations, strip_diacritics
 from pipeline.store.records import Mention, Story
@@ -86,28 +107,131 @@ def _earlier_neighbours(x: object, n: int, threshold: float) -> list[list[tuple[
     return result
 
 
-def _false(m: Mention) -> bool:
-    return m.signal == taxonomy().false_information
-
-
 def _places_agree(a: Mention, b: Mention) -> bool:
     return a.province == b.province or a.province is None or b.province is None
 
 
-def _compatible(a: Mention, b: Mention, similarity: float, options: StoryOptions) -> bool:
-    """Same misinformation flag; same province, or one unplaced and the texts twice as
-    similar as needed; the same topic too unless twice as similar, a post about an
-    article, or the same health facility (classifiers disagree on posts about one event)."""
+def _compatible(a: Mention, b: Mention, similarity: float, options: StoryOptions, claim: bool, false: bool) -> bool:
+    """Whether ``b`` (false information when ``false``) may join the story of ``a`` (a
+    false-information story when ``claim``):
+    same province, or one unplaced and the texts twice as similar as needed; the story's
+    misinformation flag, or a post or an official denial joining a claim; the same topic
+    unless twice as similar, a post about an article, the same health facility
+    (classifiers disagree on posts about one event) or a claim."""
     close = similarity >= 2 * options.similarity
-    if _false(a) != _false(b) or not (a.province == b.province or (close and _places_agree(a, b))):
+    if not (a.province == b.province or (close and _places_agree(a, b))):
         return False
-    return a.topic == b.topic or close or a.kind != b.kind or bool(set(a.facilities) & set(b.facilities))
+    if false != claim:
+        return claim and (b.kind == "post" or is_denial(b))
+    return claim or a.topic == b.topic or close or a.kind != b.kind or bool(set(a.facilities) & set(b.facilities))
 
 
 def _entity_keys(m: Mention) -> set[str]:
     """Specific things of a mention; event numbers carry the topic so they join within one."""
-    found = specific_entities(f"{m.title}. {m.lead}", m.facilities, post=m.kind == "post")
+    found = specific_entities(f"{m.title}. {m.lead}", m.facilities, post=m.kind == "post", province=m.province)
     return strong(found) | {f"{m.topic}|{e}" for e in found if e.startswith("number:")}
+
+
+class _Core:
+    """A story's core: the sum of its documents' TF-IDF rows (term → weight) and its
+    squared norm, kept as documents come, so a cosine with it costs one row's terms."""
+
+    def __init__(self) -> None:
+        self.weights: dict[int, float] = {}
+        self.norm2 = 0.0
+
+    def add(self, terms: list[int], values: list[float]) -> None:
+        """One more row (its terms and their weights)."""
+        for t, v in zip(terms, values):
+            old = self.weights.get(t, 0.0)
+            self.norm2 += (2 * old + v) * v
+            self.weights[t] = old + v
+
+    def cosine(self, terms: list[int], values: list[float]) -> float:
+        """Cosine of a row with the core."""
+        dot = sum(self.weights.get(t, 0.0) * v for t, v in zip(terms, values))
+        return dot / math.sqrt(self.norm2) if self.norm2 > 0 else 0.0
+
+
+class _Stories:
+    """The stories being built, one mention at a time in publication order."""
+
+    def __init__(self, mentions: list[Mention], x: Any, options: StoryOptions) -> None:
+        self.mentions, self.x, self.options = mentions, x, options
+        self.gap = timedelta(days=options.gap_days)
+        self.story_of: dict[int, int] = {}
+        self.members: dict[int, list[int]] = {}  # story → its mentions
+        self.last_seen: dict[int, int] = {}  # story → index of its latest mention
+        self.named: dict[int, set[str]] = {}  # story → the diseases and conditions its documents name
+        self.news: dict[int, Counter[str]] = {}  # story → topics of its news articles
+        self.cores: dict[int, _Core] = {}  # story → its core, once asked for
+        code = taxonomy().false_information
+        self.false = [m.signal == code for m in mentions]
+
+    def row(self, i: int) -> tuple[list[int], list[float]]:
+        """The terms and weights of mention ``i``'s TF-IDF row."""
+        start, end = self.x.indptr[i], self.x.indptr[i + 1]
+        return self.x.indices[start:end].tolist(), self.x.data[start:end].tolist()
+
+    def fits(self, s: int, i: int, own: set[str]) -> bool:
+        """Whether mention ``i`` naming the diseases ``own`` may join story ``s``: recent
+        enough, and no other disease than the story's."""
+        recent = self.mentions[i].published_at - self.mentions[self.last_seen[s]].published_at <= self.gap
+        return recent and _same_disease(own, self.named[s])
+
+    def linked(self, i: int, neighbours: list[tuple[float, int]], own: set[str]) -> list[int]:
+        """The (at most two) stories of mention ``i``'s most similar compatible earlier mentions."""
+        found: list[int] = []
+        m = self.mentions[i]
+        for sim, j in neighbours:
+            s = self.story_of[j]
+            if s not in found and self.fits(s, i, own) \
+                    and _compatible(self.mentions[j], m, sim, self.options, self.false[s], self.false[i]):
+                found.append(s)
+                if len(found) == 2:
+                    break
+        return found
+
+    def core(self, s: int, i: int) -> tuple[bool, str, float]:
+        """What must agree for mention ``i`` to join story ``s`` with another: the flag,
+        the topic of the news (a story of posts takes the mention's) and the cosine with its core."""
+        if s not in self.cores:
+            self.cores[s] = _Core()
+            for k in self.members[s]:
+                self.cores[s].add(*self.row(k))
+        news = self.news[s]
+        topic = max(news, key=lambda t: (news[t], t)) if news else self.mentions[i].topic
+        return self.false[s], topic, self.cores[s].cosine(*self.row(i))
+
+    def joinable(self, i: int, a: int, b: int) -> bool:
+        """Whether mention ``i``, close to both stories' cores, makes them one."""
+        (flag_a, topic_a, near_a), (flag_b, topic_b, near_b) = self.core(a, i), self.core(b, i)
+        return flag_a == flag_b and topic_a == topic_b and min(near_a, near_b) >= self.options.similarity \
+            and _same_disease(self.named[a], self.named[b])
+
+    def add(self, i: int, story: int, own: set[str]) -> None:
+        """Mention ``i`` into ``story`` (a new one when ``story`` is ``i``)."""
+        m = self.mentions[i]
+        self.story_of[i] = story
+        self.last_seen[story] = i
+        self.members.setdefault(story, []).append(i)
+        self.named.setdefault(story, set()).update(own)
+        self.news.setdefault(story, Counter()).update([m.topic] if m.kind == "article" else [])
+        if story in self.cores:
+            self.cores[story].add(*self.row(i))
+
+    def merge(self, a: int, b: int) -> int:
+        """Stories ``a`` and ``b`` made one under the id of the earlier; that id."""
+        keep, gone = min(a, b), max(a, b)
+        for k in self.members.pop(gone):
+            self.story_of[k] = keep
+            self.members[keep].append(k)
+        self.last_seen[keep] = max(self.last_seen[keep], self.last_seen.pop(gone))
+        self.named[keep] |= self.named.pop(gone)
+        self.news[keep] += self.news.pop(gone)
+        gone_core = self.cores.pop(gone)  # both asked for by the merge
+        self.cores[keep].add(list(gone_core.weights), list(gone_core.weights.values()))
+        return keep
 
 
 def cluster(mentions: list[Mention], options: StoryOptions = StoryOptions()) -> tuple[list[list[int]], dict[int, int]]:
@@ -119,32 +243,30 @@ def cluster(mentions: list[Mention], options: StoryOptions = StoryOptions()) -> 
     copies = _copies_of(mentions)
     x = _vectors(mentions)
     neighbours = _earlier_neighbours(x, len(mentions), options.similarity) if x is not None else None
-    gap = timedelta(days=options.gap_days)
-    story_of: dict[int, int] = {}
-    last_seen: dict[int, int] = {}  # story → index of its latest mention
+    stories = _Stories(mentions, x, options)
     holders: dict[str, int] = {}  # specific entity → latest mention naming it
     for i, m in enumerate(mentions):
-        def recent(s: int) -> bool:
-            return m.published_at - mentions[last_seen[s]].published_at <= gap
-
-        story = story_of.get(copies[i]) if i in copies else None
-        for sim, j in (neighbours[i] if neighbours and story is None else []):
-            if _compatible(mentions[j], m, sim, options) and recent(story_of[j]):
-                story = story_of[j]
-                break
+        own = conditions(f"{m.title}. {m.lead}")
+        story = stories.story_of.get(copies[i]) if i in copies else None
+        if story is None and neighbours:
+            linked = stories.linked(i, neighbours[i], own)
+            story = linked[0] if linked else None
+            if len(linked) == 2 and stories.joinable(i, *linked):
+                story = stories.merge(*linked)
         keys = _entity_keys(m)
         if story is None:
-            shared = Counter(story_of[holders[k]] for k in keys if k in holders
-                             and _false(mentions[holders[k]]) == _false(m) and _places_agree(mentions[holders[k]], m))
-            story = next((s for s, _ in shared.most_common() if recent(s)), None)
-        story = i if story is None else story
-        story_of[i] = story
-        last_seen[story] = i
+            shared = Counter(stories.story_of[holders[k]] for k in keys
+                             if k in holders and _places_agree(mentions[holders[k]], m))
+            story = next((s for s, _ in shared.most_common() if stories.fits(s, i, own)), None)
+        stories.add(i, i if story is None else story, own)
         holders.update(dict.fromkeys(keys, i))
-    groups: dict[int, list[int]] = {}
-    for i, s in story_of.items():
-        groups.setdefault(s, []).append(i)
-    return list(groups.values()), copies
+    return [sorted(g) for g in stories.members.values()], copies
+
+
+def _same_disease(a: set[str], b: set[str]) -> bool:
+    """Whether two sets of diseases and conditions may be about one event: one names
+    none, or they share one."""
+    return not a or not b or bool(a & b)
 
 
 def shorten(text: str, limit: int = TITLE_CHARS) -> str:
@@ -163,7 +285,7 @@ def _post_title(members: list[Mention]) -> str:
         text = cleaned(m)
         return sum(a != b for a, b in zip(text, strip_diacritics(text))) / (1 + len(text))
 
-    best = max(members, key=lambda m: (accented(m), -members.index(m)))
+    best = max(members, key=accented)  # the earliest of equals
     return shorten(cleaned(best) or best.title or best.lead)
 
 
@@ -172,8 +294,13 @@ def _representative(members: list[Mention]) -> str:
     if not articles:
         return _post_title(members)
     words = Counter(w for m in articles for w in set(strip_diacritics(m.title).lower().split()))
-    return max(articles, key=lambda m: (sum(words[w] for w in set(strip_diacritics(m.title).lower().split()))
-                                        / (1 + len(m.title.split())) ** 0.5, -articles.index(m))).title
+    return max(articles, key=lambda m: sum(words[w] for w in set(strip_diacritics(m.title).lower().split()))
+               / (1 + len(m.title.split())) ** 0.5).title  # the earliest of equals
+
+
+def _topic(members: list[Mention]) -> str:
+    """A story's topic: its news decide, not the posts."""
+    return _majority([m.topic for m in ([m for m in members if m.kind == "article"] or members)])
 
 
 def _majority(values: list[str], priority: tuple[str, ...] = ()) -> str:
@@ -187,12 +314,12 @@ def build_stories(mentions: list[Mention], options: StoryOptions = StoryOptions(
     stories = []
     for group in groups:
         members = [mentions[i] for i in group]
-        articles = [m for m in members if m.kind == "article"]  # the news decides the topic, not the posts
         provinces = [m.province for m in members if m.province]
         stories.append(Story(
             id=sha1(members[0].url)[:12], title=_representative(members),
-            topic=_majority([m.topic for m in (articles or members)]),
-            signal=_majority([m.signal for m in members], taxonomy().signal_priority),
+            topic=_topic(members),
+            signal=_majority([m.signal for m in ([m for m in members if not is_denial(m)] or members)],
+                             taxonomy().signal_priority),
             province=_majority(provinces) if provinces else None, mentions=members,
             copies=sum(i in copies for i in group)))
     stories.sort(key=lambda s: (-len(s.mentions), s.first_seen, s.id))

@@ -197,13 +197,37 @@ def _bare_names() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _district_provinces() -> dict[str, frozenset[str]]:
+    """Lower-case names of former districts → the provinces they were in."""
+    gaz = gazetteer()
+    found: dict[str, set[str]] = {}
+    for key, provinces in gaz.districts.items():
+        name = key.split(" ", 2)[-1] if key.startswith(("thị xã ", "thành phố ")) else key.split(" ", 1)[1]
+        found.setdefault(name, set()).update(provinces)
+    return {name: frozenset(provinces) for name, provinces in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _province_names() -> frozenset[str]:
+    return frozenset(p.lower() for p in gazetteer().provinces)
+
+
+@lru_cache(maxsize=1)
 def broad_names() -> frozenset[str]:
     """Lower-case names of provinces and former districts: a commune or ward named after
     one ("xã Mộ Đức", "phường Kon Tum") covers a wide area."""
-    gaz = gazetteer()
-    districts = {key.split(" ", 2)[-1] if key.startswith(("thị xã ", "thành phố ")) else key.split(" ", 1)[1]
-                 for key in gaz.districts}
-    return frozenset({p.lower() for p in gaz.provinces} | districts)
+    return _province_names() | frozenset(_district_provinces())
+
+
+def broad_in(name: str, province: str | None) -> bool:
+    """Whether a commune or ward called ``name`` (lower-case) covers a wide area in
+    ``province`` (in any province when None): named after a province, or after a former
+    district of that province. "xã Mộ Đức" is broad in Quảng Ngãi, where Mộ Đức was a
+    district; "xã Ba Vì" is not, since the district of Ba Vì was in Hà Nội."""
+    if name in _province_names():
+        return True
+    districts = _district_provinces().get(name)
+    return districts is not None and (province is None or province in districts)
 
 
 _WORDS_AND_STOPS = re.compile(r"[\wÀ-ỹ]+|[.!?:;,()\"“”]")
@@ -221,7 +245,7 @@ def bare_unit_names(text: str) -> set[str]:
     for i in range(1, len(tokens) - 1):
         before = tokens[i - 1]
         if not (_capitalised(tokens[i]) and _capitalised(tokens[i + 1])) or not before[0].isalpha() \
-                or _capitalised(before) or before.lower() in _PERSON_TITLES:
+                or _capitalised(before) or (before.lower() in _PERSON_TITLES and not _counted(tokens, i - 1)):
             continue
         for n in (3, 2):
             words = tokens[i:i + n]
@@ -229,6 +253,12 @@ def bare_unit_names(text: str) -> set[str]:
                 found.add(" ".join(words).lower())
                 break
     return found
+
+
+def _counted(tokens: list[str], i: int) -> bool:
+    """Whether token ``i`` (a person's title) follows a number, so counts people: "73 cháu
+    Tịnh Phong" are 73 children of Tịnh Phong, while "cháu Tịnh Phong" may be a child's name."""
+    return i > 0 and tokens[i - 1].isdigit()
 
 
 def _pick(provs: list[str], mentioned: list[str], prefer: str | None) -> str | None:

@@ -30,19 +30,8 @@ def test_every_event_is_flagged_on_its_first_full_day(suite: SuiteResult) -> Non
     assert not late
 
 
-@pytest.mark.xfail(strict=True, reason="target of issue 11 (≤ 1.2 issues per event-day) missed with the "
-                   "2026-12-04 models: outbreak 1.33, poisoning 1.33, rumour_denied 2.00 (the denial forms its "
-                   "own story); the floor below guards against getting worse")
 def test_one_event_is_one_issue_per_day(suite: SuiteResult) -> None:
     assert all(e.fragmentation <= 1.2 for e in suite.events), {e.name: e.fragmentation for e in suite.events}
-
-
-def test_fragmentation_no_worse_than_measured(suite: SuiteResult) -> None:
-    """The figures measured on 2026-12-04 (`duluan evaluate --scenarios`): at most one extra
-    issue on one day for an event, and every event but the denied rumour at most 1.33."""
-    worst = {e.name: e.fragmentation for e in suite.events}
-    assert all(f <= 1.34 for name, f in worst.items() if name != "rumour_denied"), worst
-    assert worst["rumour_denied"] <= 2.0, worst
 
 
 def test_quiet_month_raises_no_do_and_at_most_two_cam(suite: SuiteResult) -> None:

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from pipeline.understand.geotag import tag_places
+from pipeline.understand.geotag import bare_unit_names, broad_in, tag_places
 from pipeline.understand.language import is_vietnamese
 from pipeline.understand.normalize import normalize_text, strip_diacritics
 from pipeline.understand.tokenize import segment
@@ -123,3 +123,16 @@ def test_facility_words_and_plurals() -> None:
         == ["Bệnh viện Điều dưỡng - phục hồi chức năng T.Ư"]
     assert tag_places("cùng Phòng khám nội khoa Hoàng Thị Thanh Bình (TP.HCM)").facilities \
         == ["Phòng khám nội khoa Hoàng Thị Thanh Bình"]
+
+
+def test_a_commune_named_after_a_district_is_wide_only_in_that_districts_province() -> None:
+    assert broad_in("mộ đức", "Quảng Ngãi")  # the former district of Mộ Đức, Quảng Ngãi
+    assert broad_in("ba vì", "Hà Nội") and not broad_in("ba vì", "Quảng Ngãi")  # Ba Vì district was in Hà Nội
+    assert broad_in("ba vì", None)  # unplaced: any province
+    assert broad_in("kon tum", "Gia Lai")  # a province's name is wide everywhere
+    assert not broad_in("tịnh phong", "Quảng Ngãi")
+
+
+def test_a_title_after_a_number_counts_people_of_a_commune() -> None:
+    assert bare_unit_names("Đã 73 cháu Tịnh Phong nhập viện rồi") == {"tịnh phong"}
+    assert bare_unit_names("Thương cháu Tịnh Phong quá") == set()  # may be a child's name
