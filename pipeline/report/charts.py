@@ -28,8 +28,8 @@ from pipeline.store.records import Trend  # noqa: E402
 _COLORS = {"do": "#c62828", "cam": "#ef6c00", "vang": "#f9a825", None: "#90a4ae"}
 BELOW = "dưới ngưỡng"
 USUAL = "mức thường"
-WIDTH_IN = 3.6
-WIDTH_PX = round(WIDTH_IN * 96)  # 346 CSS px: the figure's natural width on a page
+WIDTH_PX = 346  # CSS px (1/96 in): the figure's natural width on a page, a phone's column
+WIDTH_IN = WIDTH_PX / 96
 FONT_PT = 9
 PNG_SCALE = 2
 # Fixed ids and no date: the same trend gives the same bytes (re-running a digest changes nothing).
@@ -63,8 +63,10 @@ def _figure(trend: Trend) -> Iterator[Figure]:
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 1.25 + 0.2 * rows), layout="constrained")
     try:
         days = [_day(d) for d in trend.days]
-        ax.bar(days, trend.documents, color=[_COLORS.get(lv, _COLORS[None]) for lv in trend.levels], width=0.6,
-               gid="documents")
+        bars = ax.bar(days, trend.documents, color=[_COLORS.get(lv, _COLORS[None]) for lv in trend.levels],
+                      width=0.6)
+        for n, bar in enumerate(bars):
+            bar.set_gid(f"documents-{n}")  # one id per day's bar in the SVG
         usual = _usual(trend)
         ax.plot(days, usual, color="#37474f", linewidth=1.2, linestyle="--", gid="usual")
         ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
