@@ -47,7 +47,7 @@ def _usual(trend: Trend) -> list[float]:
 
 def _key(trend: Trend) -> tuple[list[object], list[str]]:
     """Legend handles: one swatch per level the bars show (đỏ first), then the baseline."""
-    levels = sorted(set(trend.levels), key=level_rank, reverse=True)
+    levels = sorted({lv for lv, n in zip(trend.levels, trend.documents) if n}, key=level_rank, reverse=True)
     handles: list[object] = [Patch(color=_COLORS.get(lv, _COLORS[None])) for lv in levels]
     labels = [LEVELS.get(lv or "", BELOW) for lv in levels]
     if any(not math.isnan(u) for u in _usual(trend)):

@@ -43,8 +43,10 @@ def test_bars_are_the_issues_own_documents() -> None:
 def test_key_names_the_levels_shown_and_the_baseline() -> None:
     labels = [t.text for t in _svg().iterfind(f".//{SVG}g[@id='legend_1']//{SVG}text")]
     assert labels == ["Đỏ", "Cam", "Vàng", "dưới ngưỡng", "mức thường"]
-    quiet = Trend(TREND.days, [0, 0, 0, 0, 0, 0, 2], [1] * 7, [3.0] * 7, [None] * 6 + ["vang"], [None] * 7)
+    quiet = Trend(TREND.days, [0, 1, 0, 0, 0, 0, 2], [1] * 7, [3.0] * 7, [None] * 6 + ["vang"], [None] * 7)
     assert [t.text for t in _svg(quiet).iterfind(f".//{SVG}g[@id='legend_1']//{SVG}text")] == ["Vàng", "dưới ngưỡng"]
+    new = Trend(TREND.days, [0, 0, 0, 0, 0, 0, 2], [1] * 7, [3.0] * 7, [None] * 6 + ["cam"], [1.0] * 7)
+    assert [t.text for t in _svg(new).iterfind(f".//{SVG}g[@id='legend_1']//{SVG}text")] == ["Cam", "mức thường"]
 
 
 def test_text_is_readable_on_a_phone() -> None:
