@@ -15,7 +15,7 @@ from scrapy.http import Response, TextResponse
 
 from crawlers.items import PostItem
 from crawlers.spiders.base import SourceSpider
-from pipeline.common.textutil import clean_title
+from pipeline.common.textutil import shorten
 from pipeline.parse.dates import parse_datetime
 from pipeline.parse.decode import DecodeError, decode_bytes, decode_lines
 from pipeline.parse.listings import next_page
@@ -25,6 +25,7 @@ from pipeline.store.schema import utcnow
 from pipeline.parse.urls import canonical_url
 
 _EXPORT_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json")
+POST_TITLE_CHARS = 120  # a post without a title is stored under the start of its text
 
 
 def local_path(url: str) -> Path | None:
@@ -140,6 +141,7 @@ class PostsSpider(SourceSpider):
                 self.ctx.problem(self, "item_no_date", post.url, f"unreadable date {post.posted_at[:100]!r}")
             yield PostItem(Document(
                 url=post.url, url_canonical=key, source_id=self.source.id, kind="post",
-                title=post.title or clean_title(post.text[:400])[:120], text=post.text, published_at=published,
+                title=post.title or shorten(post.text[:400], POST_TITLE_CHARS), text=post.text,
+                published_at=published,
                 date_source="post" if published else "none", fetched_at=utcnow(),
                 extra={"platform": post.platform, "author_hash": post.author_hash, **post.engagement}))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 LEVELS = {"do": "Đỏ", "cam": "Cam", "vang": "Vàng"}
 LEVEL_ORDER = ("vang", "cam", "do")
+ACTION_LEVELS = ("do", "cam")  # listed under "Cần xử lý hôm nay" and shown unfolded; vàng is folded
 NATIONWIDE = "toàn quốc"
 # How an issue is being handled (the workspace's follow-up); the last three settle it.
 FOLLOWUP_STATUSES = {"moi": "Mới", "dang_xu_ly": "Đang xử lý", "da_tra_loi": "Đã trả lời báo chí, người dân",

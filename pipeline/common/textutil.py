@@ -1,4 +1,4 @@
-"""Small text helpers shared by the parsers: Unicode NFC, whitespace, HTML to text."""
+"""Small text helpers: Unicode NFC, whitespace, HTML to text, one-line titles cut at a word."""
 from __future__ import annotations
 
 import html
@@ -11,6 +11,8 @@ from lxml.etree import ParserError
 _SPACES = re.compile(r"[ \t\u00a0\u200b\ufeff]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+ELLIPSIS = "…"
+_TRAILING = " ,.;:!?-–—…(\"'"
 
 
 def nfc(text: str) -> str:
@@ -49,3 +51,18 @@ def clean_title(text: str | None) -> str:
     if not text:
         return ""
     return " ".join(_CONTROLS.sub(" ", text).split())
+
+
+def shorten(text: str | None, limit: int) -> str:
+    """``text`` on one line (:func:`clean_title`), cut at the last word boundary that fits
+    ``limit`` characters with "…" at the end (the only way titles are cut).
+
+    >>> shorten("Quảng Ngãi có 18 ổ dịch sốt xuất huyết, 2 ca tử vong", 30)
+    'Quảng Ngãi có 18 ổ dịch sốt…'
+    """
+    line = clean_title(text)
+    if len(line) <= limit:
+        return line
+    head = line[:limit - len(ELLIPSIS) + 1]  # one more, to see whether a word ends exactly at the limit
+    cut = head.rsplit(" ", 1)[0] if " " in head else head[:-1]
+    return (cut.rstrip(_TRAILING) or cut) + ELLIPSIS

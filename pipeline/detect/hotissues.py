@@ -197,6 +197,7 @@ class Detector:
             components={k: round(v, 3) for k, v in parts.items()},
             daily=[len(self.in_bin(story, b)) for b in window],
             baseline=[round(series.upper[b], 2) for b in window], series=[series.counts[b] for b in window],
+            usual=[None if math.isnan(series.expected[b]) else round(series.expected[b], 2) for b in window],
             history=[self.score(story, b)[1] for b in window[:-1]] + [level],
             mentions=sorted(now, key=_importance, reverse=True)
             + [m for m in reversed(story.mentions) if m.id not in now_ids])

@@ -53,6 +53,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline.common.options import StoryOptions
 from pipeline.common.taxonomy import taxonomy
+from pipeline.common.textutil import shorten
 from pipeline.detect.entities import conditions, specific_entities, strong
 from pipeline.detect.rebuttals import is_denial
 from pipeline.understand.dedup import DuplicateIndex, from_bytes
@@ -269,11 +270,6 @@ def _same_disease(a: set[str], b: set[str]) -> bool:
     return not a or not b or bool(a & b)
 
 
-def shorten(text: str, limit: int = TITLE_CHARS) -> str:
-    """``text`` cut at a word boundary with "…" when longer than ``limit``."""
-    return text if len(text) <= limit else text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–") + "…"
-
-
 def _post_title(members: list[Mention]) -> str:
     """The title of a story of posts only: the post written with the most diacritics
     (not "5h45 sang ma hang…"), without emoji, links or hashtags."""
@@ -286,7 +282,7 @@ def _post_title(members: list[Mention]) -> str:
         return sum(a != b for a, b in zip(text, strip_diacritics(text))) / (1 + len(text))
 
     best = max(members, key=accented)  # the earliest of equals
-    return shorten(cleaned(best) or best.title or best.lead)
+    return shorten(cleaned(best) or best.title or best.lead, TITLE_CHARS)
 
 
 def _representative(members: list[Mention]) -> str:

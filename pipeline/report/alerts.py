@@ -22,7 +22,7 @@ from pipeline.common.labels import LEVELS, level_rank
 from pipeline.common.logs import one_line
 from pipeline.common.options import AlertOptions
 from pipeline.common.settings import Settings
-from pipeline.common.textutil import clean_title
+from pipeline.common.textutil import shorten
 from pipeline.detect.hotissues import detect
 from pipeline.detect.mentions import Clock
 from pipeline.report.charts import trend_png
@@ -55,10 +55,7 @@ class Alert:
 def subject_of(issue: Issue) -> str:
     """The e-mail subject: the level and the title on one line (a title with a line
     break would be refused by the mail library)."""
-    title = clean_title(issue.title)
-    if len(title) > SUBJECT_CHARS:
-        title = title[:SUBJECT_CHARS - 1].rstrip() + "…"
-    return f"[Khẩn – {LEVELS[issue.level]}] {title}"
+    return f"[Khẩn – {LEVELS[issue.level]}] {shorten(issue.title, SUBJECT_CHARS)}"
 
 
 def _deliver(issue: Issue, clock: Clock, days: list[date]) -> tuple[str, str, str | None]:

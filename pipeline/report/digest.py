@@ -15,17 +15,18 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from pipeline.common.labels import LEVELS, NATIONWIDE, level_rank
+from pipeline.common.labels import ACTION_LEVELS, LEVELS, NATIONWIDE, level_rank
 from pipeline.report.followups import with_followups
 from pipeline.common.settings import Settings
 from pipeline.common.taxonomy import taxonomy
+from pipeline.common.textutil import shorten
 from pipeline.detect.hotissues import Report, detect
 from pipeline.detect.rebuttals import NOT_REBUTTED, Rebuttal
 from pipeline.detect.mentions import Clock, iter_mentions
-from pipeline.store.records import (ContinuingIssue, DailySections, Digest, DocumentEntry, FlaggedIssue, Headline,
-                                    Issue, IssueEntry, Mention, PeriodHeadline, PeriodSections, RebuttalDocument,
-                                    RebuttalEntry, SignalPeriod, SourceHealth, TopicCount, TopicPeriod, Trend,
-                                    WatchItem)
+from pipeline.store.records import (ActionItem, ContinuingIssue, DailySections, Digest, DocumentEntry, FlaggedIssue,
+                                    Headline, Issue, IssueEntry, Mention, PeriodHeadline, PeriodSections,
+                                    RebuttalDocument, RebuttalEntry, SignalPeriod, SourceHealth, TopicCount,
+                                    TopicPeriod, Trend, WatchItem)
 from pipeline.store.schema import DocumentRow, ProblemRow, SourceRow
 from pipeline.store.store import Store
 
@@ -34,6 +35,7 @@ PERIOD_DAYS = {"day": 1, "week": 7, "month": 30}
 MAX_ISSUES = 10
 MAX_ITEMS = 8
 DOCS_PER_ISSUE = 5
+LEAD_TITLE_CHARS = 140  # a post without a title is listed by the start of its text
 SILENT_DAYS = 3
 # What a summary keeps of an issue's highest day when it was lower later.
 _PEAK_FIELDS = ("level", "heat", "why", "actions", "lead_agency", "support_agency")
@@ -41,7 +43,7 @@ _PEAK_FIELDS = ("level", "heat", "why", "actions", "lead_agency", "support_agenc
 
 def doc_fields(m: Mention, clock: Clock) -> dict[str, Any]:
     """The document fields of the digest contract (plus kind and engagement)."""
-    title = m.title or (m.lead[:140].rsplit(" ", 1)[0] + "…" if len(m.lead) > 140 else m.lead)
+    title = m.title or shorten(m.lead, LEAD_TITLE_CHARS)
     return {"url": m.url, "title": title, "source": m.source_name,
             "published_at": m.published_at.astimezone(clock.tz).isoformat(), "kind": m.kind,
             "engagement": m.engagement}
@@ -65,7 +67,8 @@ def _issue_fields(issue: Issue, clock: Clock, days: list[date],
             "topic": issue.topic, "signal": issue.signal, "province": issue.province or NATIONWIDE,
             "lead_agency": issue.lead_agency, "support_agency": issue.support_agency, "why": issue.why,
             "actions": issue.actions, "components": issue.components,
-            "trend": Trend([d.isoformat() for d in days], issue.daily, issue.series, issue.baseline, issue.history),
+            "trend": Trend([d.isoformat() for d in days], issue.daily, issue.series, issue.baseline, issue.history,
+                           issue.usual),
             "documents": [DocumentEntry(**doc_fields(m, clock)) for m in issue.mentions[:DOCS_PER_ISSUE]]}
 
 
@@ -73,6 +76,18 @@ def issue_entry(issue: Issue, clock: Clock, days: list[date],
                 rebuttals: dict[str, Rebuttal] | None = None) -> IssueEntry:
     """A detected issue as the digest and the alerts show it."""
     return IssueEntry(**_issue_fields(issue, clock, days, rebuttals))
+
+
+def by_level(issues: list[Issue]) -> list[Issue]:
+    """Issues đỏ first, then cam, then vàng; the hottest first within a level."""
+    return sorted(issues, key=lambda i: (-level_rank(i.level), -i.heat, i.key))
+
+
+def action_today(entries: list[IssueEntry]) -> list[ActionItem]:
+    """"Cần xử lý hôm nay": each đỏ and cam issue with who leads and its first action, đỏ first."""
+    urgent = [e for e in entries if e.level in ACTION_LEVELS]
+    return [ActionItem(e.key, e.level or "", e.title, e.lead_agency, e.actions[0] if e.actions else "")
+            for e in sorted(urgent, key=lambda e: -level_rank(e.level))]
 
 
 def _norm(values: list[int]) -> float:
@@ -167,10 +182,12 @@ def build_daily(store: Store, settings: Settings, day: date) -> Digest:
     days = report.days[-7:]
     valid_days = sum(1 for t in report.totals[:-1] if t) or 1
     tax = taxonomy()
-    hot = [i for i in report.issues if i.level][:MAX_ISSUES]
+    hot = by_level([i for i in report.issues if i.level])[:MAX_ISSUES]
+    issues = with_followups(store, settings, [issue_entry(i, clock, days, report.rebuttals) for i in hot],
+                            hot, day, end)
     sections = DailySections(
-        issues=with_followups(store, settings, [issue_entry(i, clock, days, report.rebuttals) for i in hot],
-                              hot, day, end),
+        issues=issues,
+        action_today=action_today(issues),
         headline=_headline(report, valid_days),
         topics=_topics(report, valid_days),
         false_information=_items_with_signal(report, tax.false_information, settings.province, clock),

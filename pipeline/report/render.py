@@ -15,11 +15,12 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from pipeline.common.files import write_text_atomic
-from pipeline.common.labels import LEVELS, vi_number
+from pipeline.common.labels import ACTION_LEVELS, LEVELS, vi_number
 from pipeline.common.options import DeploymentOptions
 from pipeline.common.taxonomy import taxonomy
+from pipeline.common.textutil import shorten
 from pipeline.parse.urls import is_http_url
-from pipeline.report.charts import trend_png
+from pipeline.report.charts import WIDTH_PX, trend_png, trend_svg, trend_text
 from pipeline.store.records import IssueEntry, Trend
 
 SOURCE_STATUS = {"ok": "hoạt động", "silent": "im lặng 3 ngày", "problems": "có lỗi khi thu thập"}
@@ -31,6 +32,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#<>])")
 DEFAULT_TZ = ZoneInfo(DeploymentOptions().timezone)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _MD_URL_SAFE = ":/?#@!$&*+,;=%~-._"
+DOCS_SHOWN = 3  # documents listed per issue; the rest behind "xem thêm"
+TITLE_CHARS = 120  # an issue's or a document's title
+LINE_CHARS = 80  # a title on one line of "Cần xử lý hôm nay" or of a folded issue
 
 
 def _vn_date(value: str) -> str:
@@ -73,13 +77,20 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("pipeline.report", "templates"), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html.j2"]), trim_blocks=True, lstrip_blocks=True)
     env.filters.update(num=lambda v, d=0: vi_number(float(v), d), vn_date=_vn_date, vn_time=_vn_time, md=_md,
-                       safe_url=safe_url, md_url=md_url)
+                       safe_url=safe_url, md_url=md_url, shorten=shorten,
+                       chart_text=lambda trend: trend_text(Trend(**trend)))
     return env
 
 
 def chart_images(doc: dict[str, Any]) -> dict[str, bytes]:
-    """PNG trend chart of each hot issue, by issue key."""
+    """PNG trend chart (2×) of each hot issue, by issue key, for e-mail."""
     return {i["key"]: trend_png(Trend(**i["trend"])) for i in doc["issues"] if i.get("trend")}
+
+
+def chart_svgs(doc: dict[str, Any]) -> dict[str, str]:
+    """SVG trend chart of each hot issue as a ``data:`` URI, by issue key, for the page."""
+    return {i["key"]: data_uri(trend_svg(Trend(**i["trend"])).encode("utf-8"), "image/svg+xml")
+            for i in doc["issues"] if i.get("trend")}
 
 
 def digest_title(doc: dict[str, Any]) -> str:
@@ -94,7 +105,10 @@ def _context(doc: dict[str, Any], charts: dict[str, str], tz: tzinfo) -> dict[st
             "province": doc["province"], "period": doc["period"], "issues": doc["issues"], "h": doc["headline"],
             "sections": doc, "charts": charts, "levels": LEVELS, "topics": tax.topic_names,
             "signals": tax.signal_names, "source_status": SOURCE_STATUS,
-            "window_text": f"{_local(start, tz)} đến {_local(end, tz)}"}
+            "window_text": f"{_local(start, tz)} đến {_local(end, tz)}",
+            "urgent": [i for i in doc["issues"] if i["level"] in ACTION_LEVELS],
+            "watch": [i for i in doc["issues"] if i["level"] not in ACTION_LEVELS],
+            "docs_shown": DOCS_SHOWN, "line_chars": LINE_CHARS, "title_chars": TITLE_CHARS, "chart_px": WIDTH_PX}
 
 
 def _local(moment: datetime, tz: tzinfo) -> str:
@@ -121,9 +135,9 @@ def render_alert(issue: IssueEntry, chart: str | None) -> tuple[str, str]:
     return env.get_template("alert.txt.j2").render(context), env.get_template("alert.html.j2").render(context)
 
 
-def data_uri(png: bytes) -> str:
-    """A ``data:`` URI for a PNG, for the stand-alone HTML page."""
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def data_uri(content: bytes, mime: str = "image/png") -> str:
+    """A ``data:`` URI for an image, for the stand-alone HTML page."""
+    return f"data:{mime};base64," + base64.b64encode(content).decode("ascii")
 
 
 def write_outputs(doc: dict[str, Any], folder: Path, tz: tzinfo = DEFAULT_TZ) -> dict[str, Path]:
@@ -131,7 +145,7 @@ def write_outputs(doc: dict[str, Any], folder: Path, tz: tzinfo = DEFAULT_TZ) ->
     summaries) into ``folder``, times in ``tz``; returns the paths by format."""
     folder.mkdir(parents=True, exist_ok=True)
     stem = "digest" if doc["period"] == "day" else f"digest-{doc['period']}"
-    charts = {key: data_uri(png) for key, png in chart_images(doc).items()}
+    charts = chart_svgs(doc)
     outputs = {"json": json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False),
                "md": render_markdown(doc, tz), "html": render_html(doc, charts, tz)}
     paths = {}

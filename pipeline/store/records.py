@@ -164,6 +164,7 @@ class Issue:
     components: dict[str, float] = field(default_factory=dict)
     daily: list[int] = field(default_factory=list)  # the story's documents per day, oldest first
     baseline: list[float] = field(default_factory=list)  # EARS threshold of its topic × province
+    usual: list[float | None] = field(default_factory=list)  # expected count of its topic × province (None: no baseline)
     series: list[int] = field(default_factory=list)  # its topic × province counts per day
     history: list[str | None] = field(default_factory=list)  # its level on each day, oldest first
     mentions: list[Mention] = field(default_factory=list)
@@ -227,13 +228,15 @@ class WatchItem(DocumentEntry):
 @dataclass
 class Trend:
     """An issue's last 7 days: its documents, its topic × province counts, the EARS-t
-    threshold and its level, one value per day (oldest first)."""
+    threshold, its level and the usual (expected) count of its topic × province, its
+    baseline, one value per day (oldest first)."""
 
     days: list[str]
     documents: list[int]
     topic_province: list[int]
     threshold: list[float]
     levels: list[str | None]
+    usual: list[float | None] = field(default_factory=list)  # None: no baseline that day
 
 
 @dataclass
@@ -344,10 +347,22 @@ class SourceHealth:
 
 
 @dataclass
+class ActionItem:
+    """One line of "Cần xử lý hôm nay": a đỏ or cam issue, who leads and what to do first."""
+
+    key: str
+    level: str
+    title: str
+    lead_agency: str
+    action: str
+
+
+@dataclass
 class DailySections:
     """The sections of a daily digest, in the order of ``digest.json``."""
 
     issues: list[IssueEntry]
+    action_today: list[ActionItem]  # the đỏ and cam issues, đỏ first
     headline: Headline
     topics: list[TopicCount]
     false_information: list[WatchItem]

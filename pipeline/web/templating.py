@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from fastapi.templating import Jinja2Templates
 
 from pipeline.common.labels import vi_number
+from pipeline.common.textutil import shorten
 
 
 def local_time(value: datetime | str | None, tz: ZoneInfo, with_time: bool = True) -> str:
@@ -33,6 +34,7 @@ def hours(value: float | None) -> str:
 def make_templates(folder: Path) -> Jinja2Templates:
     """The templates with the workspace's filters."""
     templates = Jinja2Templates(directory=str(folder))
-    templates.env.filters.update(local_time=local_time, vi_day=vi_day, vi_number=vi_number, hours=hours)
+    templates.env.filters.update(local_time=local_time, vi_day=vi_day, vi_number=vi_number, hours=hours,
+                                 shorten=shorten)
     templates.env.trim_blocks = templates.env.lstrip_blocks = True
     return templates

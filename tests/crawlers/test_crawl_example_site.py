@@ -41,6 +41,10 @@ def test_example_site_is_stored_as_written(db_url: str, tmp_path: Path) -> None:
         assert doc.source_id in SITE_SOURCES[item["site"]], item["path"]
         if item["title"]:
             assert doc.title == item["title"], item["path"]
+        elif doc.kind == "post":  # titled by the start of its text, cut after a whole word
+            start = doc.title.removesuffix("…")
+            assert start and " ".join(doc.text.split()).startswith(start), (doc.title, doc.text[:150])
+            assert doc.title == start or " ".join(doc.text.split())[len(start)] in " ,.;:!?", doc.title
         assert doc.text.startswith(item["text_start"]), (item["path"], doc.text[:80])
         assert doc.published_at == datetime.fromisoformat(item["published_at"]), item["path"]
         if doc.kind == "post":

@@ -36,7 +36,9 @@ def test_digest_html_and_email_link_only_to_http(demo, tmp_path):
     for page in (paths["html"].read_text(encoding="utf-8"), render_html(doc, {})):
         tree = lxml_html.fromstring(page)
         hrefs = tree.xpath("//a/@href")
-        assert hrefs and all(h == "#" or re.match(r"https?://", h) for h in hrefs), hrefs
+        ids = set(tree.xpath("//@id"))
+        assert hrefs and all(h == "#" or re.match(r"https?://", h) or h[1:] in ids for h in hrefs), hrefs
+        assert any(h[1:] in ids for h in hrefs)  # "Cần xử lý hôm nay" links to the issues below it
         assert "javascript:" not in page.lower().replace("javascript:alert(4)", "")  # only inside a quoted URL
         policy = tree.xpath('//meta[@http-equiv="Content-Security-Policy"]/@content')
         assert policy and "default-src 'none'" in policy[0] and "script-src" not in policy[0]

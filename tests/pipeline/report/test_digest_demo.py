@@ -3,6 +3,7 @@ and one digest per day; the demo's events must be flagged on the right days."""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 
@@ -188,9 +189,21 @@ def test_rumour_carries_its_rebuttal_status(demo: dict) -> None:
 
 
 def test_window_is_local_and_the_peak_includes_today(demo: dict) -> None:
-    from pipeline.common.labels import level_rank
+    from pipeline.common.labels import LEVELS, level_rank
 
     doc = digest(demo, "2026-11-18")
     assert doc["window"] == {"start": "2026-11-17T07:00:00+07:00", "end": "2026-11-18T07:00:00+07:00"}
+    times = re.findall(r'"(\d{4}-\d\d-\d\dT[\d:.]+[^"]*)"', json.dumps(doc))
+    assert times and all(t.endswith("+07:00") for t in times), [t for t in times if not t.endswith("+07:00")]
     assert doc["continuing"]
     assert all(level_rank(row["peak_level"]) >= level_rank(row["level"]) for row in doc["continuing"])
+    folder = demo["data"] / "digests" / "2026-11-18"
+    names = {v: k for k, v in LEVELS.items()} | {"Dưới ngưỡng": None}
+    for fmt, row in (("md", r"\[([^\]]+)\] .*— cao nhất: (\w+),"), ("html", r'">([^<]+)</span> .*— cao nhất: (\w+),')):
+        text = (folder / f"digest.{fmt}").read_text(encoding="utf-8")
+        assert "tin đăng từ 07:00 17/11/2026 đến 07:00 18/11/2026" in text
+        first = doc["issues"][0]["documents"][0]
+        assert f"{first['published_at'][11:16]} {first['published_at'][8:10]}/{first['published_at'][5:7]}" in text
+        shown = re.findall(row, text)
+        assert len(shown) == len(doc["continuing"]), fmt
+        assert all(level_rank(names[peak]) >= level_rank(names[today]) for today, peak in shown), shown

@@ -30,7 +30,7 @@ def test_daily_digest_sections_are_typed_and_keep_the_contract(tmp_path) -> None
     assert [t.topic for t in sections.topics][:2] == ["dich_benh", "kham_chua_benh"]
     assert all(isinstance(w, WatchItem) for w in sections.false_information + sections.good_examples)
     doc = digest_json(digest)
-    assert list(doc) == ["date", "period", "province", "window", "issues", "headline", "topics",
+    assert list(doc) == ["date", "period", "province", "window", "issues", "action_today", "headline", "topics",
                          "false_information", "good_examples", "continuing", "sources"]
     for issue in doc["issues"]:
         assert {"title", "level", "topic", "signal", "lead_agency", "why", "documents"} <= set(issue)

@@ -241,3 +241,32 @@ def test_search_without_diacritics_in_the_browser(server: str, browser, shots: P
     _follow(browser, browser.find_element(By.CSS_SELECTOR, "ol.results a"))
     _shoot(browser, shots, "bai-viet")
     assert _axe(browser) == []
+
+
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+MAX_PHONE_SCREENS = 5
+
+
+def test_demo_digest_reads_on_a_phone_action_first(browser, shots: Path, demo: dict) -> None:  # noqa: ANN001
+    """The 17/11 and 18/11 demo digests at 390 × 844: "Cần xử lý hôm nay" is the first section and
+    ends within the first screen, the 18/11 page is at most 5 screens, charts are drawn at about
+    their natural width (so their 9 pt key stays ≥ 11 px), nothing scrolls sideways."""
+    from pipeline.report.charts import WIDTH_PX
+
+    screens = {}
+    for day in ("2026-11-17", "2026-11-18"):
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+        browser.get((demo["data"] / "digests" / day / "digest.html").as_uri())
+        first_h2, block, height, charts = browser.execute_script(
+            "const b = document.querySelector('section.todo').getBoundingClientRect();"
+            "return [document.querySelector('h2').textContent, [b.top, b.bottom],"
+            " document.documentElement.scrollHeight,"
+            " [...document.querySelectorAll('article img.chart')].map(i => i.getBoundingClientRect().width)];")
+        assert first_h2 == "Cần xử lý hôm nay", day
+        assert 0 < block[0] < block[1] <= PHONE["height"], (day, block)
+        assert charts and all(w >= 0.95 * WIDTH_PX for w in charts), (day, charts)
+        _no_horizontal_scroll(browser)
+        screens[day] = height / PHONE["height"]
+        _shoot(browser, shots, f"ban-tin-{day}")
+        assert _axe(browser) == [], day
+    assert screens["2026-11-18"] <= MAX_PHONE_SCREENS, screens

@@ -249,6 +249,7 @@ def test_digest_issues_carry_status_and_link_overdue_first(web: Web) -> None:
                           datetime(2026, 11, 25, 0, 0, tzinfo=timezone.utc))
     assert [r.key for r in rows] == ["eeee00000005", "cccc00000003", "ffff00000006"]
     assert rows[0].followup.status == "dang_xu_ly" and rows[0].followup.overdue
+    assert rows[0].followup.due_at.endswith("+07:00")  # local time, as every time of digest.json
     assert rows[1].followup.status == "moi" and not rows[1].followup.overdue
     assert rows[2].followup is None
     assert rows[0].link == "http://127.0.0.1:8000/issue/eeee00000005?date=2026-11-25"
