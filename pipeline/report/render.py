@@ -33,6 +33,7 @@ DEFAULT_TZ = ZoneInfo(DeploymentOptions().timezone)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _MD_URL_SAFE = ":/?#@!$&*+,;=%~-._"
 DOCS_SHOWN = 3  # documents listed per issue; the rest behind "xem thêm"
+ACTIONS_SHOWN = 3  # actions listed per issue in HTML; the rest folded (the first is in "Cần xử lý hôm nay")
 TITLE_CHARS = 120  # an issue's or a document's title
 LINE_CHARS = 80  # a title on one line of "Cần xử lý hôm nay" or of a folded issue
 
@@ -108,7 +109,7 @@ def _context(doc: dict[str, Any], charts: dict[str, str], tz: tzinfo) -> dict[st
             "window_text": f"{_local(start, tz)} đến {_local(end, tz)}",
             "urgent": [i for i in doc["issues"] if i["level"] in ACTION_LEVELS],
             "watch": [i for i in doc["issues"] if i["level"] not in ACTION_LEVELS],
-            "docs_shown": DOCS_SHOWN, "line_chars": LINE_CHARS, "title_chars": TITLE_CHARS, "chart_px": WIDTH_PX}
+            "docs_shown": DOCS_SHOWN, "actions_shown": ACTIONS_SHOWN, "line_chars": LINE_CHARS, "title_chars": TITLE_CHARS, "chart_px": WIDTH_PX}
 
 
 def _local(moment: datetime, tz: tzinfo) -> str:

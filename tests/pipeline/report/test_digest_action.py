@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 
 from pipeline.common.taxonomy import taxonomy
 from pipeline.report.digest import action_today, by_level, digest_json
-from pipeline.report.render import DOCS_SHOWN, LINE_CHARS, render_html, render_markdown
+from pipeline.report.render import ACTIONS_SHOWN, DOCS_SHOWN, LINE_CHARS, render_html, render_markdown
 from pipeline.store.records import (DailySections, Digest, DocumentEntry, Headline, Issue, IssueEntry, SourceHealth,
                                     Trend)
 
@@ -105,6 +105,26 @@ def test_html_shows_three_articles_and_the_rest_behind_xem_them(doc: dict) -> No
     assert more.xpath("string(summary)") == "Xem thêm 2 bài"
     assert [a.get("href") for a in more.xpath(".//a")] == ["https://baoquangngai.vn/cam-a-3", "https://baoquangngai.vn/cam-a-4"]
     assert not tree.xpath('//article[@id="i-do-a"]//details')  # 2 articles: nothing to fold
+
+
+def test_html_shows_three_actions_and_folds_the_rest() -> None:
+    busy = entry("do-a", "do", 80.0)
+    busy.actions = [f"Việc số {n} cho do-a." for n in range(5)]
+    tree = lxml_html.fromstring(render_html(digest_doc([busy]), {}, TZ))
+    issue = tree.xpath('//article[@id="i-do-a"]')[0]
+    shown = [li.text_content() for li in issue.xpath(".//li[starts-with(., 'Việc số')][not(ancestor::details)]")]
+    assert shown == [f"Việc số {n} cho do-a." for n in range(ACTIONS_SHOWN)]
+    more = issue.xpath(".//details[@class='more'][starts-with(summary, 'Thêm')]")[0]
+    assert more.xpath("string(summary)") == "Thêm 2 việc cần làm"
+    assert [li.text_content() for li in more.xpath(".//li")] == ["Việc số 3 cho do-a.", "Việc số 4 cho do-a."]
+
+
+def test_html_folds_the_continuing_issues_under_a_count(doc: dict) -> None:
+    tree = lxml_html.fromstring(render_html(doc, {}, TZ))
+    folded = [d for d in tree.xpath("//details[not(contains(@class, 'issue'))]")
+              if "Vấn đề đang tiếp diễn" in d.xpath("string(summary)")]
+    assert len(folded) == 1 and "0 vấn đề" in folded[0].xpath("string(summary)")
+    assert not [h for h in tree.xpath("//h2") if "tiếp diễn" in h.text_content()]
 
 
 def test_markdown_opens_with_the_action_block_and_lists_vang_compactly(doc: dict) -> None:
