@@ -24,11 +24,10 @@ def generated(db_url: str) -> Store:
     return store
 
 
-@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 def test_postgresql_reads_the_same_newest_ids_as_a_gin_scan(generated: Store,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    if generated.dialect != "postgresql":
-        pytest.skip("PostgreSQL only")
+    assert generated.dialect == "postgresql"
     monkeypatch.setattr(search_module, "NEWEST", 15)
     monkeypatch.setattr(search_module, "PROBE_IDS", 40)
     found = 0
