@@ -26,6 +26,7 @@ from pipeline.common.labels import LEVELS, level_rank, vi_number  # noqa: E402
 from pipeline.store.records import Trend  # noqa: E402
 
 _COLORS = {"do": "#c62828", "cam": "#ef6c00", "vang": "#f9a825", None: "#90a4ae"}
+_USUAL_LINE = {"color": "#37474f", "linestyle": "--", "linewidth": 1.2}  # the baseline and its key
 BELOW = "dưới ngưỡng"
 USUAL = "mức thường"
 WIDTH_PX = 346  # CSS px (1/96 in): the figure's natural width on a page, a phone's column
@@ -51,7 +52,7 @@ def _key(trend: Trend) -> tuple[list[object], list[str]]:
     handles: list[object] = [Patch(color=_COLORS.get(lv, _COLORS[None])) for lv in levels]
     labels = [LEVELS.get(lv or "", BELOW) for lv in levels]
     if any(not math.isnan(u) for u in _usual(trend)):
-        handles.append(Line2D([], [], color="#37474f", linestyle="--", linewidth=1.2))
+        handles.append(Line2D([], [], **_USUAL_LINE))
         labels.append(USUAL)
     return handles, labels
 
@@ -68,7 +69,7 @@ def _figure(trend: Trend) -> Iterator[Figure]:
         for n, bar in enumerate(bars):
             bar.set_gid(f"documents-{n}")  # one id per day's bar in the SVG
         usual = _usual(trend)
-        ax.plot(days, usual, color="#37474f", linewidth=1.2, linestyle="--", gid="usual")
+        ax.plot(days, usual, gid="usual", **_USUAL_LINE)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
         ax.set_ylim(0, max([3, *trend.documents, *(u for u in usual if not math.isnan(u))]) * 1.1)
         ax.tick_params(labelsize=FONT_PT, length=2)

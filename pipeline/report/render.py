@@ -109,7 +109,8 @@ def _context(doc: dict[str, Any], charts: dict[str, str], tz: tzinfo) -> dict[st
             "window_text": f"{_local(start, tz)} đến {_local(end, tz)}",
             "urgent": [i for i in doc["issues"] if i["level"] in ACTION_LEVELS],
             "watch": [i for i in doc["issues"] if i["level"] not in ACTION_LEVELS],
-            "docs_shown": DOCS_SHOWN, "actions_shown": ACTIONS_SHOWN, "line_chars": LINE_CHARS, "title_chars": TITLE_CHARS, "chart_px": WIDTH_PX}
+            "docs_shown": DOCS_SHOWN, "actions_shown": ACTIONS_SHOWN, "line_chars": LINE_CHARS,
+            "title_chars": TITLE_CHARS, "chart_px": WIDTH_PX}
 
 
 def _local(moment: datetime, tz: tzinfo) -> str:
