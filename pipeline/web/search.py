@@ -95,7 +95,8 @@ def _index_postgresql(store: Store, since: datetime | None) -> int:
         return result.rowcount or 0
 
 
-_SQLITE_NEWEST = "SELECT rowid FROM search_fts WHERE search_fts MATCH :q ORDER BY rowid DESC LIMIT :newest"
+_SQLITE_NEWEST = ("SELECT rowid AS id, substr(body, 1, instr(body || char(10), char(10)) - 1) AS title "
+                  "FROM search_fts WHERE search_fts MATCH :q ORDER BY rowid DESC LIMIT :newest")
 _PG_QUERY = "plainto_tsquery('simple', unaccent(:q))"
 _PG_NEWEST = f"SELECT document_id FROM search_fts WHERE tsv @@ {_PG_QUERY} ORDER BY document_id DESC LIMIT :newest"
 # The newest ids read in id order, each tested against the query, stopping at NEWEST matches
@@ -141,19 +142,18 @@ def search(store: Store, query: str, limit: int = 50) -> list[Hit]:
     phrase = " ".join(words)
 
     def title_first(row: Any) -> tuple[int, int]:  # only orders matches: a substring test will do
-        title = fold(row.title)
-        return (-(phrase in title) - all(w in title for w in words), -row.id)
+        return (-(phrase in row.title) - all(w in row.title for w in words), -row.id)
 
     with store.session() as s:
         if store.dialect == "postgresql":
             ids = _newest_matches_postgresql(s, phrase)
-        else:
-            ids = list(s.scalars(text(_SQLITE_NEWEST), {"q": " ".join(f'"{w}"' for w in words), "newest": NEWEST}))
-        if not ids:
+            titles = s.execute(select(DocumentRow.id, func.lower(func.unaccent(DocumentRow.title)).label("title"))
+                               .where(DocumentRow.id.in_(ids))) if ids else []
+        else:  # the index holds each folded title as its body's first line
+            titles = s.execute(text(_SQLITE_NEWEST), {"q": " ".join(f'"{w}"' for w in words), "newest": NEWEST})
+        best = [row.id for row in sorted(titles, key=title_first)[:limit]]
+        if not best:
             return []
-        titles = sorted(s.execute(select(DocumentRow.id, DocumentRow.title).where(DocumentRow.id.in_(ids))),
-                        key=title_first)
-        best = [row.id for row in titles[:limit]]
         rows = {r.id: r for r in s.execute(
             select(DocumentRow.id, DocumentRow.title, func.substr(DocumentRow.text, 1, 240).label("lead"),
                    DocumentRow.published_at, DocumentRow.url, func.coalesce(SourceRow.name, DocumentRow.source_id)
