@@ -2,8 +2,8 @@
 
 SQLite: an FTS5 table ``search_fts`` of each document's title and text folded
 to lower case without diacritics (rowid = document id), queried with the folded
-words. PostgreSQL: ``search_fts`` holds ``to_tsvector('simple', unaccent(…))``
-under a GIN index, queried with ``plainto_tsquery('simple', unaccent(…))``. So
+words. PostgreSQL: ``search_fts`` holds ``strip(to_tsvector('simple', unaccent(…)))``
+(no positions: queries are words, not phrases) under a GIN index, queried with ``plainto_tsquery('simple', unaccent(…))``. So
 "benh vien da khoa" finds "Bệnh viện Đa khoa" on both. The index is brought up
 to date from ``documents.updated_at`` (:func:`refresh_index`), by ``duluan
 serve`` in the background.
@@ -89,7 +89,7 @@ def _index_postgresql(store: Store, since: datetime | None) -> int:
     with store.session() as s:
         result = s.execute(text(
             "INSERT INTO search_fts (document_id, tsv) "
-            "SELECT id, to_tsvector('simple', unaccent(title || ' ' || text)) "
+            "SELECT id, strip(to_tsvector('simple', unaccent(title || ' ' || text))) "
             f"FROM documents {where} "
             "ON CONFLICT (document_id) DO UPDATE SET tsv = EXCLUDED.tsv"), {"since": since} if since else {})
         return result.rowcount or 0
@@ -106,6 +106,7 @@ _PG_NEWEST_OF_RECENT = (
     f"ORDER BY document_id DESC OFFSET 0) recent WHERE tsv @@ {_PG_QUERY} ORDER BY document_id DESC LIMIT :newest")
 # PostgreSQL: how many of the newest ids are tested first, and at most in a second, wider try.
 PROBE_IDS, MAX_WINDOW_IDS = 2_000, 200_000
+READ_COST_RATIO = 2  # testing one of the newest ids costs about half of visiting one GIN match (measured, 1M documents)
 
 
 def _newest_matches_postgresql(s: Any, q: str) -> list[int]:
@@ -114,8 +115,8 @@ def _newest_matches_postgresql(s: Any, q: str) -> list[int]:
     cached); reading the newest ids backwards stops at the ``NEWEST``-th match but tests
     every id it passes. So: test the newest ``PROBE_IDS`` ids; from the share of matches
     there, guess how many ids hold ``NEWEST`` matches and how many matches there are in
-    all, and read the ids when they are the fewer (and at most ``MAX_WINDOW_IDS``); else,
-    or when the guess falls short, scan GIN."""
+    all, and read the ids when that costs less (at most ``MAX_WINDOW_IDS``, each at
+    ``1 / READ_COST_RATIO`` of a match); else, or when the guess falls short, scan GIN."""
     top = s.scalar(text("SELECT max(document_id) FROM search_fts"))
     if top is None:
         return []
@@ -125,7 +126,7 @@ def _newest_matches_postgresql(s: Any, q: str) -> list[int]:
         return ids
     share = len(ids) / PROBE_IDS
     window = int(NEWEST / share * 1.25) if share else None
-    if window and window <= min(MAX_WINDOW_IDS, share * top):
+    if window and window <= min(MAX_WINDOW_IDS, share * top * READ_COST_RATIO):
         ids = list(s.scalars(text(_PG_NEWEST_OF_RECENT), params | {"floor": top - window}))
         if len(ids) == NEWEST:
             return ids
