@@ -1,6 +1,6 @@
 """A trained model (:func:`pipeline.understand.train.make_classifier`) compiled to
-plain numpy arrays — vocabularies, IDF vectors, the linear model's coefficients,
-the calibrator's and the tuned offsets — that give the same probabilities and
+plain numpy arrays — vocabularies, IDF vectors, the linear model's and the
+calibration's coefficients, the tuned offsets — that give the same probabilities and
 decisions without scikit-learn or scipy, which take most of a cold start to import.
 
 Only :func:`compile_model` reads the scikit-learn pipeline (and imports it); the
@@ -25,9 +25,10 @@ _WHITE_SPACES = re.compile(r"\s\s+")
 @dataclass
 class Tfidf:
     """A fitted ``TfidfVectorizer`` (word or ``char_wb`` n-grams, sublinear or raw
-    counts, L2 norm) reading one field of the prepared records."""
+    counts, L2 norm) reading one field of the prepared records
+    (:func:`pipeline.understand.prepared.prepared_record`)."""
 
-    field: str
+    source: str  # the field of the prepared records: "text" or "title"
     analyzer: str
     ngram_range: tuple[int, int]
     token_pattern: str
@@ -35,7 +36,6 @@ class Tfidf:
     sublinear_tf: bool
     vocabulary: dict[str, int]
     idf: np.ndarray
-    _token_re: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def width(self) -> int:
@@ -62,9 +62,7 @@ class Tfidf:
                     if offset == 0:  # a word no longer than n counts once
                         break
             return out
-        if self._token_re is None:
-            self._token_re = re.compile(self.token_pattern)
-        tokens = self._token_re.findall(doc)
+        tokens = re.findall(self.token_pattern, doc)  # compiled once, in re's cache
         out = list(tokens) if low == 1 else []
         for n in range(max(low, 2), min(high, len(tokens)) + 1):
             out.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
@@ -87,7 +85,7 @@ class Tfidf:
 
     def row(self, rec: dict[str, str]) -> Row:
         """The features of one prepared record."""
-        return self.vector(rec[self.field])
+        return self.vector(rec[self.source])
 
     def terms(self) -> list[str]:
         """The n-gram of each column."""
@@ -187,7 +185,7 @@ def compile_model(model: Any) -> CompiledModel:
         if not isinstance(source, Field):
             raise TypeError(f"cannot compile feature step {part!r}")
         blocks.append(_compile_tfidf(source.name, tfidf))
-    if not isinstance(blocks[0], Tfidf) or blocks[0].field != "text":
+    if not isinstance(blocks[0], Tfidf) or blocks[0].source != "text":
         raise TypeError("the first features must be the words of title and lead")
     linear, calibrator = tuned.estimator_, tuned.calibrator_
     return CompiledModel(
@@ -199,7 +197,7 @@ def compile_model(model: Any) -> CompiledModel:
         offset=np.asarray(tuned.offset_, dtype=float))
 
 
-def _compile_tfidf(field_name: str, tfidf: Any) -> Tfidf:
+def _compile_tfidf(source: str, tfidf: Any) -> Tfidf:
     params = tfidf.get_params()
     expected = {"input": "content", "preprocessor": None, "tokenizer": None, "stop_words": None,
                 "strip_accents": None, "binary": False, "norm": "l2", "use_idf": True, "dtype": np.float64}
@@ -208,7 +206,7 @@ def _compile_tfidf(field_name: str, tfidf: Any) -> Tfidf:
         wrong.append("analyzer")
     if wrong:
         raise TypeError(f"cannot compile {tfidf!r}: unsupported {', '.join(wrong)}")
-    return Tfidf(field=field_name, analyzer=params["analyzer"], ngram_range=tuple(params["ngram_range"]),
+    return Tfidf(source=source, analyzer=params["analyzer"], ngram_range=tuple(params["ngram_range"]),
                  token_pattern=params["token_pattern"], lowercase=params["lowercase"],
                  sublinear_tf=params["sublinear_tf"], vocabulary={str(t): int(c) for t, c in tfidf.vocabulary_.items()},
                  idf=np.asarray(tfidf.idf_, dtype=float))

@@ -80,8 +80,9 @@ def test_ngrams_are_those_of_scikit_learn() -> None:
     for params in ({"token_pattern": r"[^\s]+", "ngram_range": (1, 2)}, {"analyzer": "char_wb", "ngram_range": (2, 5)},
                    {"analyzer": "char_wb", "ngram_range": (1, 3)}, {"ngram_range": (2, 3)}):
         analyse = TfidfVectorizer(**params).build_analyzer()
-        tfidf = Tfidf("text", params.get("analyzer", "word"), params["ngram_range"],
-                      params.get("token_pattern", r"(?u)\b\w\w+\b"), True, True, {}, np.zeros(0))
+        tfidf = Tfidf(source="text", analyzer=params.get("analyzer", "word"), ngram_range=params["ngram_range"],
+                      token_pattern=params.get("token_pattern", r"(?u)\b\w\w+\b"), lowercase=True,
+                      sublinear_tf=True, vocabulary={}, idf=np.zeros(0))
         assert [tfidf.grams(d) for d in docs] == [analyse(d) for d in docs], params
 
 
