@@ -15,12 +15,12 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.understand.corpora import LEAD_CHARS
 from pipeline.understand.geotag import gazetteer
 from pipeline.understand.normalize import expand_abbreviations, normalize_text, strip_diacritics
 from pipeline.understand.tokenize import segment
 
 PLACE = "Địa danh"
-LEAD_CHARS = 600
 # Cue words, written without diacritics (they are matched on unaccented lower-case text).
 CUES: dict[str, str] = {
     "rumour_denial": r"tin don|don thoi|bac bo|bac tin|sai su that|khong dung su that|chua duoc kiem chung|"
