@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pipeline.understand.classify import Classifier
 from pipeline.understand.corpora import read_item, shared_data_dir, synthetic_examples
 from pipeline.understand.dedup import DuplicateIndex
-from pipeline.understand.features import prepare
+from pipeline.understand.prepared import prepare
 from pipeline.understand.process import analyse_batch
 from pipeline.store.schema import DocumentRow
 from pipeline.understand.tokenize import segment

@@ -13,8 +13,10 @@ from pipeline.common.taxonomy import Taxonomy, taxonomy
 from pipeline.store.records import Analysis
 from pipeline.understand.corpora import LEAD_CHARS, Item
 from pipeline.understand.geotag import tag_places
-from pipeline.understand.models import load_model
+from pipeline.understand.compiled import CompiledModel, compile_model
+from pipeline.understand.models import MODEL_NAMES, load_compiled
 from pipeline.understand.normalize import normalize_text, strip_diacritics
+from pipeline.understand.prepared import prepared_record
 from pipeline.understand.tokenize import segment
 
 WHY_TERMS = 5
@@ -29,37 +31,6 @@ class Prediction:
     signal: str
     scores: dict[str, Any] = field(default_factory=dict)
     why: list[str] = field(default_factory=list)
-
-
-def _linear_parts(model: Any) -> tuple[Any, Any, np.ndarray, np.ndarray]:
-    """(features pipeline, word vectorizer, coefficients, class names) of a tuned,
-    calibrated linear model."""
-    features = model.named_steps["features"]
-    words = features.named_steps["union"].transformer_list[0][1].named_steps["tfidf"]
-    tuned = model.named_steps["clf"]
-    return features, words, tuned.estimator_.coef_, tuned.classes_
-
-
-def _decision_scores(model: Any, proba: np.ndarray) -> np.ndarray:
-    """Log-probabilities plus the per-class offsets tuned for macro-F1 (argmax decides)."""
-    return np.log(np.clip(proba, 1e-9, 1.0)) + model.named_steps["clf"].offset_
-
-
-class _Explainer:
-    """Word n-grams of a text weighted by how much they pushed a label of one model."""
-
-    def __init__(self, model: Any) -> None:
-        self.features, self.words, self.coef, self.classes = _linear_parts(model)
-        self.names = self.words.get_feature_names_out()
-
-    def terms(self, row: Any, label: str) -> list[tuple[float, str]]:
-        """(weight, term) of the terms of ``row`` (one text's word features) that pushed ``label``."""
-        if self.coef.shape[0] == 1:
-            weights = self.coef[0] if label == self.classes[1] else -self.coef[0]
-        else:
-            weights = self.coef[list(self.classes).index(label)]
-        contrib = row.multiply(weights[: row.shape[1]]).tocsr()
-        return [(float(v), self.names[i]) for i, v in zip(contrib.indices, contrib.data) if v > 0]
 
 
 def lead_of(text: str) -> str:
@@ -94,16 +65,18 @@ def check_model_classes(models: Any, tax: Taxonomy) -> None:
 
 
 class Classifier:
-    """The three committed models, loaded once."""
+    """The three committed models, compiled (:mod:`pipeline.understand.compiled`) and
+    loaded once; ``models`` (fitted scikit-learn pipelines by name) replaces them."""
 
     def __init__(self, models_root: Path | None = None, models: dict[str, Any] | None = None) -> None:
-        models = models or {name: load_model(name, models_root) for name in ("relevance", "topic", "signal")}
+        compiled: dict[str, CompiledModel] = \
+            {name: compile_model(model) for name, model in models.items()} if models else \
+            {name: load_compiled(name, models_root) for name in MODEL_NAMES}
         # Without a relevance model (a quicker leave-one-corpus-out), the topic model decides relevance.
-        self.relevance = models.get("relevance")
-        self.topic, self.signal = models["topic"], models["signal"]
+        self.relevance = compiled.get("relevance")
+        self.topic, self.signal = compiled["topic"], compiled["signal"]
         self.taxonomy = taxonomy()
         check_model_classes(self, self.taxonomy)
-        self._explain = {name: _Explainer(model) for name, model in models.items()}
 
     def predict_items(self, items: list[Item]) -> list[Prediction]:
         """Predict for corpus items: title, lead, kind and engagement as separate fields."""
@@ -117,11 +90,11 @@ class Classifier:
         if self.relevance is not None:
             rel = self.relevance.predict_proba(texts)
             rel_idx = list(self.relevance.classes_).index(self.taxonomy.relevant_class)
-            rel_decision = _decision_scores(self.relevance, rel)
+            rel_decision = self.relevance.decision_scores(rel)
         topics = self.topic.predict_proba(texts)
-        topic_decision = _decision_scores(self.topic, topics)
+        topic_decision = self.topic.decision_scores(topics)
         signals = self.signal.predict_proba(texts)
-        signal_decision = _decision_scores(self.signal, signals)
+        signal_decision = self.signal.decision_scores(signals)
         topic_names, signal_names = list(self.topic.classes_), list(self.signal.classes_)
         irrelevant = self.taxonomy.irrelevant
         out = []
@@ -151,16 +124,12 @@ class Classifier:
         return out
 
     def _add_why(self, texts: list[str] | list[dict[str, Any]], predictions: list[Prediction]) -> None:
-        """Fill each prediction's ``why``; each model's word features of the whole batch
-        are computed at once (the same rows as one text at a time, in far less time)."""
-        plains = [t if isinstance(t, str) else f"{t['title']}\n{t['lead']}" for t in texts]
-        items = self._explain["topic"].features.named_steps["items"]
-        prepared = [rec["text"] for rec in items.transform(
-            [{"title": title, "lead": lead} for title, _, lead in (p.partition("\n") for p in plains)])]
-        rows = {name: explainer.words.transform(prepared) for name, explainer in self._explain.items()}
-        for i, (plain, pred) in enumerate(zip(plains, predictions)):
-            pred.why = self.why(plain, {name: matrix[i] for name, matrix in rows.items()}, pred.topic,
-                                pred.signal, pred.relevant)
+        """Fill each prediction's ``why``."""
+        for text, pred in zip(texts, predictions):
+            plain = text if isinstance(text, str) else f"{text['title']}\n{text['lead']}"
+            title, _, lead = plain.partition("\n")
+            prepared = prepared_record({"title": title, "lead": lead})["text"]
+            pred.why = self.why(plain, prepared, pred.topic, pred.signal, pred.relevant)
 
     def analyse(self, texts: list[str], province: str) -> list[Analysis]:
         """Classify and geotag normalised texts (title and text joined by a newline);
@@ -172,17 +141,16 @@ class Classifier:
                                 places.provinces, places.units, places.facilities))
         return out
 
-    def why(self, text: str, rows: dict[str, Any], topic: str, signal: str, relevant: bool) -> list[str]:
+    def why(self, text: str, prepared: str, topic: str, signal: str, relevant: bool) -> list[str]:
         """The few Vietnamese terms that pushed the topic and signal decisions of ``text``
-        (``rows``: its word features in each model)."""
+        (``prepared``: the words of its title and lead as the models see them)."""
         originals = {strip_diacritics(w): w for w in segment(normalize_text(text)).split()}
         if relevant:
-            pairs = self._explain["topic"].terms(rows["topic"], topic) + \
-                self._explain["signal"].terms(rows["signal"], signal)
-        elif "relevance" in self._explain:
-            pairs = self._explain["relevance"].terms(rows["relevance"], self.taxonomy.not_relevant_class)
+            pairs = self.topic.pushed(prepared, topic) + self.signal.pushed(prepared, signal)
+        elif self.relevance is not None:
+            pairs = self.relevance.pushed(prepared, self.taxonomy.not_relevant_class)
         else:
-            pairs = self._explain["topic"].terms(rows["topic"], self.taxonomy.irrelevant)
+            pairs = self.topic.pushed(prepared, self.taxonomy.irrelevant)
         seen: list[str] = []
         for _, term in sorted(pairs, reverse=True):
             readable = _readable(term, originals)

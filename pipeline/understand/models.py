@@ -1,5 +1,6 @@
 """Model files: ``models/<name>-<YYYY-MM-DD>/`` with ``model.skops``,
-``metrics.json`` and ``card.md``; the newest date of a name is the one used."""
+``metrics.json`` and ``card.md``; the newest date of a name is the one used,
+compiled (:mod:`pipeline.understand.compiled`) and cached for classifying."""
 from __future__ import annotations
 
 import json
@@ -9,6 +10,8 @@ from typing import Any
 
 from pipeline.common.cache import cached, versions
 from pipeline.common.settings import REPO_ROOT
+from pipeline.understand import compiled
+from pipeline.understand.compiled import CompiledModel, compile_model
 
 MODELS_DIR = REPO_ROOT / "models"
 MODEL_NAMES = ("relevance", "topic", "signal")
@@ -43,14 +46,21 @@ def save_model(estimator: Any, name: str, date: str, metrics: dict[str, Any], ca
 
 
 def load_model(name: str, root: Path | None = None) -> Any:
-    """Load the newest model ``name``, trusting only our own and scientific-Python types.
-    The file is checked and read by skops the first time; the model it gave is then
-    kept in the local cache under the SHA-256 of the file's bytes (and the library
-    versions), which later processes read in a fraction of the time."""
+    """The newest model ``name`` as scikit-learn saved it, read by skops trusting only
+    our own and scientific-Python types."""
+    return _load_skops(model_dir(name, root) / "model.skops")
+
+
+def load_compiled(name: str, root: Path | None = None) -> CompiledModel:
+    """The newest model ``name`` compiled to numpy arrays (what classifying uses). The
+    file is checked and read by skops and compiled the first time; the result is then
+    kept in the local cache under the SHA-256 of the file's bytes, the compiling code
+    and the library versions, so that later processes import neither skops nor
+    scikit-learn."""
     path = model_dir(name, root) / "model.skops"
-    data = path.read_bytes()
-    return cached(f"model-{name}", [data, versions("scikit-learn", "numpy", "scipy", "skops")],
-                  lambda: _load_skops(path))
+    parts = [path.read_bytes(), Path(compiled.__file__).read_bytes(),
+             versions("scikit-learn", "numpy", "scipy", "skops")]
+    return cached(f"compiled-{name}", parts, lambda: compile_model(load_model(name, root)))
 
 
 def _load_skops(path: Path) -> Any:

@@ -14,7 +14,7 @@ import pytest
 
 from pipeline.classify_lines import classify_lines
 from pipeline.common.settings import get_settings
-from pipeline.understand.models import load_model, model_dir
+from pipeline.understand.models import load_compiled, model_dir
 from tests.conftest import REPO, duluan_env, run_duluan
 
 GOOD = '{"id": 1, "title": "Hơn 40 học sinh nhập viện", "text": "sau bữa trưa bán trú ở Quảng Ngãi"}'
@@ -83,34 +83,41 @@ LINES = [GOOD,
          '{"id": 5, "title": "Tin đồn uống nước chanh chữa ung thư là sai sự thật", "text": "Sở Y tế bác bỏ"}']
 
 
-def test_a_warm_start_classifies_exactly_as_a_cold_one_without_skops(tmp_path: Path) -> None:
-    """The first run checks the model files with skops and caches what they hold; the
-    next runs read the cache (no skops import) and print the very same lines."""
+def test_a_warm_start_classifies_exactly_as_a_cold_one_without_scikit_learn(tmp_path: Path) -> None:
+    """The first run checks the model files with skops, compiles them and caches the
+    compiled models; the next runs read the cache (no skops, scikit-learn or scipy
+    import) and print the very same lines."""
     env = duluan_env(f"sqlite:///{tmp_path / 'x.db'}", tmp_path)
     stdin = "\n".join(LINES) + "\n"
     cold = run_duluan(["classify"], env, stdin=stdin)
     assert cold.returncode == 0, cold.stderr[-2000:]
-    assert sorted(p.name.split("-")[1] for p in (tmp_path / "cache").glob("model-*.pickle")) == \
+    assert sorted(p.name.split("-")[1] for p in (tmp_path / "cache").glob("compiled-*.pickle")) == \
         ["relevance", "signal", "topic"]
     warm = run_duluan(["classify"], env, stdin=stdin)
     assert warm.returncode == 0, warm.stderr[-2000:]
     assert warm.stdout == cold.stdout
     assert [json.loads(line)["id"] for line in warm.stdout.splitlines()] == [1, 2, 3, 4, 5]
-    script = ("import sys\nfrom pipeline.understand.classify import Classifier\nClassifier()\n"
-              "print('skops' if 'skops.io' in sys.modules else 'no skops')")
-    loaded = subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True,
-                            timeout=120)
-    assert loaded.stdout.strip() == "no skops", loaded.stderr[-2000:]
+    script = ("import sys\nfrom pipeline import cli\nsys.stdin = open(sys.argv[1], encoding='utf-8')\n"
+              "try:\n    cli.main(['classify'])\nexcept SystemExit:\n    pass\n"
+              "heavy = ('skops', 'sklearn', 'scipy')\n"
+              "print('heavy:' + ','.join(m for m in heavy if m in sys.modules), file=sys.stderr)")
+    (tmp_path / "in.jsonl").write_text(stdin, encoding="utf-8")
+    loaded = subprocess.run([sys.executable, "-c", script, str(tmp_path / "in.jsonl")], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert loaded.stdout == cold.stdout, loaded.stderr[-2000:]
+    assert loaded.stderr.strip().splitlines()[-1] == "heavy:"
 
 
 def test_a_changed_model_file_is_checked_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The cache is keyed by the file's bytes: once a file is cached, a changed file is
-    not taken from the cache but goes through skops's type check, which refuses it."""
+    """The cache is keyed by the file's bytes: once a file is compiled and cached, a
+    changed file is not taken from the cache but goes through skops's type check,
+    which refuses it."""
     monkeypatch.setenv("DULUAN_DATA_DIR", str(tmp_path))
     get_settings.cache_clear()
     root = tmp_path / "models"
     shutil.copytree(model_dir("relevance"), root / model_dir("relevance").name)
-    assert load_model("relevance", root).classes_ is not None  # checked, then cached
+    assert load_compiled("relevance", root).classes_ is not None  # checked, compiled, then cached
+    assert len(list((tmp_path / "cache").glob("compiled-relevance-*.pickle"))) == 1
     path = model_dir("relevance", root) / "model.skops"
     with zipfile.ZipFile(path) as zf:
         files = {name: zf.read(name) for name in zf.namelist()}
@@ -122,6 +129,6 @@ def test_a_changed_model_file_is_checked_again(tmp_path: Path, monkeypatch: pyte
             zf.writestr(name, data)
     try:
         with pytest.raises(ValueError, match="unexpected types: os.system"):
-            load_model("relevance", root)
+            load_compiled("relevance", root)
     finally:
         get_settings.cache_clear()

@@ -7,7 +7,8 @@ from sklearn.base import clone
 from sklearn.svm import LinearSVC
 
 from pipeline.understand.estimators import TunedThresholds, macro_f1, tune_offsets
-from pipeline.understand.features import CueFeatures, PreparedItems, as_record, cue_counts
+from pipeline.understand.features import CueFeatures, PreparedItems
+from pipeline.understand.prepared import as_record, cue_counts
 
 
 def test_offsets_raise_macro_f1_of_a_skewed_problem() -> None:
