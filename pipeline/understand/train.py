@@ -195,9 +195,9 @@ CARD = """# duluan {task} classifier ({day})
 **Input**: a record (title, lead, kind news/post/comment, engagement) or a string "title\\nbody".
 **Model** (scikit-learn Pipeline, saved with skops): underthesea word segmentation of title and
 lead, abbreviations and teencode written out, diacritics stripped; TF-IDF of words (1–2-grams)
-and character 2–5-grams of title and lead, the title's words apart; cue counts (rumour and
-denial, false cures, gratitude and praise, complaint, casualties, calls to share), kind of
-item, log-engagement. Class-weighted linear SVM (C={c}); probabilities calibrated by a
+and character 2–5-grams of title and lead, the title's words apart, syllable 1–2-grams of
+title and lead (unsegmented: the same with or without diacritics); cue counts (rumour and
+denial, false cures, gratitude and praise, complaint, casualties, calls to share). Class-weighted linear SVM (C={c}); probabilities calibrated by a
 multinomial logistic regression on 3-fold out-of-fold decision values; per-class decision
 offsets tuned on the same out-of-fold values for macro-F1 (training data only).
 Training rows are doubled with unaccented copies.
