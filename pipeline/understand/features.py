@@ -3,12 +3,8 @@ no logic in ``__init__``, ``fit`` returns ``self``, learned state ends in ``_``)
 the words and cues they read come from :mod:`pipeline.understand.prepared`.
 
 Features are computed on the text *without* diacritics, after underthesea has
-segmented the accented text: "bệnh viện quá tải" becomes "benh_vien qua_tai". Text
-typed without diacritics segments differently, so the syllables of title and lead
-(unsegmented, "benh vien qua tai") are features too: they are the same either way.
-(Measured leave-one-corpus-out on news-2025, ReINTEL and ViCTSD: signal macro-F1
-0.510 → 0.523, topic 0.639 → 0.636, relevance 0.864 → 0.867 with the syllables;
-syllables alone, without segmentation, lost 1–2 points on accented text.)
+segmented the accented text: "bệnh viện quá tải" and "benh vien qua tai" then
+meet on the same words ("benh_vien", "qua_tai") and character n-grams.
 
 The models see the words of title and lead together, the title's words apart,
 cue counts (rumour and denial, false cures, gratitude and praise,
@@ -91,8 +87,8 @@ class CompactTfidfVectorizer(TfidfVectorizer):
 
 def text_features(min_df: int = 2, max_words: int = 60_000, max_chars: int = 80_000) -> Pipeline:
     """Word 1–2-grams and character 2–5-grams of title and lead (TF-IDF), the title's
-    words apart, syllable 1–2-grams of title and lead, and the cue counts. The words of
-    title and lead come first: ``why`` reads their weights."""
+    words apart, and the cue counts. The words of title and lead come first: ``why``
+    reads their weights."""
     return Pipeline([
         ("items", PreparedItems()),
         ("union", FeatureUnion([
@@ -104,9 +100,6 @@ def text_features(min_df: int = 2, max_words: int = 60_000, max_chars: int = 80_
                 max_features=max_chars))])),
             ("title", Pipeline([("field", Field("title")), ("tfidf", CompactTfidfVectorizer(
                 token_pattern=r"[^\s]+", min_df=min_df, sublinear_tf=True, max_features=20_000))])),
-            ("syllables", Pipeline([("field", Field("syll")), ("tfidf", CompactTfidfVectorizer(
-                token_pattern=r"[^\s]+", ngram_range=(1, 2), min_df=min_df, sublinear_tf=True,
-                max_features=max_words))])),
             ("cues", CueFeatures()),
         ])),
     ])

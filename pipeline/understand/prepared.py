@@ -4,9 +4,8 @@ the compiled models (:mod:`pipeline.understand.compiled`, used in classifying).
 
 An item is a string ("title\nbody") or a record ``{"title", "lead", "kind",
 "engagement"}``; it is prepared into the words of title and lead together
-(``text``), the title's words (``title``), the syllables of title and lead
-(``syll``, unsegmented) and the raw title and lead (``raw``, where the cues are
-counted).
+(``text``), the title's words (``title``) and the raw title and lead (``raw``,
+where the cues are counted).
 """
 from __future__ import annotations
 
@@ -49,28 +48,13 @@ _CUE_RES = {name: re.compile(rf"(?<![a-z0-9])(?:{pattern})", re.I) if not patter
             else re.compile(pattern) for name, pattern in CUES.items()}
 
 
-_SYLLABLE = re.compile(r"\w+|[^\w\s]")
-
-
-def _normalised(text: str) -> str:
-    """Normalised, abbreviations and teencode written out, one placeholder for every
-    province name (a story means the same in any province)."""
-    return gazetteer().province_pattern.sub(PLACE, expand_abbreviations(normalize_text(text)))
-
-
 @lru_cache(maxsize=4096)  # each model's features and ``why`` prepare the same title and lead
 def prepare(text: str) -> str:
-    """The words the models see: the normalised text segmented by underthesea, then
-    lower-cased and stripped of diacritics ("benh_vien")."""
-    return strip_diacritics(segment(_normalised(text)))
-
-
-@lru_cache(maxsize=4096)
-def syllables(text: str) -> str:
-    """The normalised text's syllables, lower-cased, without diacritics and without
-    segmentation: the same for a text typed with or without diacritics, which
-    segments differently."""
-    return strip_diacritics(" ".join(_SYLLABLE.findall(_normalised(text).lower())))
+    """Normalise, expand abbreviations and teencode, put one placeholder for every
+    province name (a story means the same in any province), segment, lower-case and
+    strip diacritics: the words the models see."""
+    text = gazetteer().province_pattern.sub(PLACE, expand_abbreviations(normalize_text(text)))
+    return strip_diacritics(segment(text))
 
 
 def as_record(item: Any) -> dict[str, Any]:
@@ -85,14 +69,12 @@ def as_record(item: Any) -> dict[str, Any]:
 
 
 def prepared_record(item: Any) -> dict[str, str]:
-    """``{"text", "title", "syll", "raw"}`` of a string or record: the prepared words of
-    title and lead, of the title alone, the syllables of title and lead, and the title
-    and lead as written."""
+    """``{"text", "title", "raw"}`` of a string or record: the prepared words of title
+    and lead, of the title alone, and the title and lead as written."""
     rec = as_record(item)
-    raw_title, raw_lead = str(rec.get("title") or ""), str(rec.get("lead") or "")
-    title, lead = prepare(raw_title), prepare(raw_lead)
+    title, lead = prepare(str(rec.get("title") or "")), prepare(str(rec.get("lead") or ""))
     return {"text": f"{title} {lead}".strip(), "title": title,
-            "syll": f"{syllables(raw_title)} {syllables(raw_lead)}".strip(), "raw": f"{raw_title}\n{raw_lead}"}
+            "raw": f"{rec.get('title') or ''}\n{rec.get('lead') or ''}"}
 
 
 def cue_counts(text: str) -> dict[str, int]:
