@@ -22,6 +22,12 @@ Row = tuple[np.ndarray, np.ndarray]  # column indices (ascending) and values of 
 _WHITE_SPACES = re.compile(r"\s\s+")
 
 
+def log_proba(proba: np.ndarray) -> np.ndarray:
+    """Log-probabilities, clipped at 1e-9: what the tuned per-class offsets are added to
+    (``argmax(log p + offset)`` decides, in training and in classifying alike)."""
+    return np.log(np.clip(proba, 1e-9, 1.0))
+
+
 @dataclass
 class Tfidf:
     """A fitted ``TfidfVectorizer`` (word or ``char_wb`` n-grams, sublinear or raw
@@ -148,7 +154,7 @@ class CompiledModel:
 
     def decision_scores(self, proba: np.ndarray) -> np.ndarray:
         """Log-probabilities plus the per-class offsets tuned for macro-F1 (argmax decides)."""
-        return np.log(np.clip(proba, 1e-9, 1.0)) + self.offset
+        return log_proba(proba) + self.offset
 
     def predict(self, items: list[Any]) -> np.ndarray:
         """The decided class of each item."""

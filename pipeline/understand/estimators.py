@@ -10,6 +10,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
+from pipeline.understand.compiled import log_proba
+
 OFFSETS = np.round(np.arange(-2.0, 2.01, 0.1), 2)
 
 
@@ -26,7 +28,7 @@ def macro_f1(truth: np.ndarray, pred: np.ndarray, n_classes: int) -> float:
 def tune_offsets(proba: np.ndarray, truth: np.ndarray, rounds: int = 3) -> np.ndarray:
     """Log-probability offsets per class that maximise macro-F1 of ``argmax(log p + offset)``
     (coordinate ascent over a grid; the offsets are centred on zero)."""
-    logp = np.log(np.clip(proba, 1e-9, 1.0))
+    logp = log_proba(proba)
     n = proba.shape[1]
     offsets = np.zeros(n)
     best = macro_f1(truth, np.argmax(logp, axis=1), n)
@@ -71,8 +73,7 @@ class TunedThresholds(BaseEstimator, ClassifierMixin):
         return self.calibrator_.predict_proba(self.decision_function(X))
 
     def predict(self, X: Any) -> np.ndarray:  # noqa: N803
-        logp = np.log(np.clip(self.predict_proba(X), 1e-9, 1.0))
-        return self.classes_[np.argmax(logp + self.offset_, axis=1)]
+        return self.classes_[np.argmax(log_proba(self.predict_proba(X)) + self.offset_, axis=1)]
 
 
 def _as_matrix(decision: np.ndarray) -> np.ndarray:

@@ -3,8 +3,8 @@
 SQLite: an FTS5 table ``search_fts`` of each document's title and text folded
 to lower case without diacritics (rowid = document id), queried with the folded
 words. PostgreSQL: ``search_fts`` holds ``strip(to_tsvector('simple', unaccent(…)))``
-(no positions: queries are words, not phrases) under a GIN index, queried with ``plainto_tsquery('simple', unaccent(…))``. So
-"benh vien da khoa" finds "Bệnh viện Đa khoa" on both. The index is brought up
+(no positions: queries are words, not phrases) under a GIN index, queried with
+``plainto_tsquery('simple', unaccent(…))``. So "benh vien da khoa" finds "Bệnh viện Đa khoa" on both. The index is brought up
 to date from ``documents.updated_at`` (:func:`refresh_index`), by ``duluan
 serve`` in the background.
 """
@@ -106,7 +106,8 @@ _PG_NEWEST_OF_RECENT = (
     f"ORDER BY document_id DESC OFFSET 0) recent WHERE tsv @@ {_PG_QUERY} ORDER BY document_id DESC LIMIT :newest")
 # PostgreSQL: how many of the newest ids are tested first, and at most in a second, wider try.
 PROBE_IDS, MAX_WINDOW_IDS = 2_000, 200_000
-READ_COST_RATIO = 2  # testing one of the newest ids costs about half of visiting one GIN match (measured, 1M documents)
+# Testing one of the newest ids costs about half of visiting one GIN match (measured, 1M documents).
+READ_COST_RATIO = 2
 
 
 def _newest_matches_postgresql(s: Any, q: str) -> list[int]:
