@@ -194,6 +194,10 @@ def compile_model(model: Any) -> CompiledModel:
     if not isinstance(blocks[0], Tfidf) or blocks[0].source != "text":
         raise TypeError("the first features must be the words of title and lead")
     linear, calibrator = tuned.estimator_, tuned.calibrator_
+    width = sum(block.width for block in blocks)
+    if width != linear.coef_.shape[-1]:
+        raise ValueError(f"the model has {linear.coef_.shape[-1]} features but this code makes {width} "
+                         f"(it was trained with other cue groups): retrain with `duluan train`")
     return CompiledModel(
         classes_=np.asarray(tuned.classes_), blocks=blocks,
         weights=np.ascontiguousarray(np.asarray(linear.coef_, dtype=float).T),

@@ -8,7 +8,7 @@ meet on the same words ("benh_vien", "qua_tai") and character n-grams.
 
 The models see the words of title and lead together, the title's words apart,
 cue counts (rumour and denial, false cures, gratitude and praise,
-complaint, casualties, calls to share).
+complaint, casualties, shortages, calls to share).
 """
 from __future__ import annotations
 

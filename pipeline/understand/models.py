@@ -10,7 +10,7 @@ from typing import Any
 
 from pipeline.common.cache import cached, versions
 from pipeline.common.settings import REPO_ROOT
-from pipeline.understand import compiled
+from pipeline.understand import compiled, prepared
 from pipeline.understand.compiled import CompiledModel, compile_model
 
 MODELS_DIR = REPO_ROOT / "models"
@@ -54,11 +54,11 @@ def load_model(name: str, root: Path | None = None) -> Any:
 def load_compiled(name: str, root: Path | None = None) -> CompiledModel:
     """The newest model ``name`` compiled to numpy arrays (what classifying uses). The
     file is checked and read by skops and compiled the first time; the result is then
-    kept in the local cache under the SHA-256 of the file's bytes, the compiling code
-    and the library versions, so that later processes import neither skops nor
+    kept in the local cache under the SHA-256 of the file's bytes, the compiling and
+    text-preparing code and the library versions, so that later processes import neither skops nor
     scikit-learn."""
     path = model_dir(name, root) / "model.skops"
-    parts = [path.read_bytes(), Path(compiled.__file__).read_bytes(),
+    parts = [path.read_bytes(), Path(compiled.__file__).read_bytes(), Path(prepared.__file__).read_bytes(),
              versions("scikit-learn", "numpy", "scipy", "skops")]
     return cached(f"compiled-{name}", parts, lambda: compile_model(load_model(name, root)))
 

@@ -108,3 +108,21 @@ def test_committed_models_compile_exactly_on_gold_texts(shared_data: Path, name:
     texts = [item.record() for item in items] + [f"{i.title}\n{i.text}" for i in items[:50]]
     model = load_model(name)
     assert_same(model, compile_model(model), texts)
+
+
+def test_a_model_trained_with_other_cue_groups_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model saved before a cue group was added has one feature fewer than the code
+    makes: compiling it says to retrain instead of reading weights out of place."""
+    from pipeline.understand import prepared
+
+    fewer = dict(list(prepared.CUES.items())[:-1])
+    monkeypatch.setattr(prepared, "CUES", fewer)
+    monkeypatch.setattr(prepared, "_CUE_RES", {n: prepared._CUE_RES[n] for n in fewer})
+    prepared._cue_tuple.cache_clear()
+    monkeypatch.setattr("pipeline.understand.features.CUES", fewer)
+    old = _fit(["benh", "khac"])
+    monkeypatch.undo()
+    prepared._cue_tuple.cache_clear()
+    with pytest.raises(ValueError, match="retrain"):
+        compile_model(old)
+    compile_model(_fit(["benh", "khac"]))

@@ -8,7 +8,7 @@ from sklearn.svm import LinearSVC
 
 from pipeline.understand.estimators import TunedThresholds, macro_f1, tune_offsets
 from pipeline.understand.features import CueFeatures, PreparedItems
-from pipeline.understand.prepared import as_record, cue_counts
+from pipeline.understand.prepared import as_record, cue_counts, prepare
 
 
 def test_offsets_raise_macro_f1_of_a_skewed_problem() -> None:
@@ -45,6 +45,16 @@ def test_cue_counts_with_and_without_diacritics() -> None:
         assert counts["rumour_denial"] == 2 and counts["false_cure"] >= 1 and counts["gratitude_praise"] == 0
     assert cue_counts("Cảm ơn các bác sĩ đã tận tình")["gratitude_praise"] == 2
     assert cue_counts("Bệnh nhân nằm ghép, bệnh viện quá tải")["complaint"] == 2
+
+
+def test_shortage_cue_names_what_ran_out() -> None:
+    assert cue_counts("Trung tâm y tế hết insulin, người bệnh phải tự mua ngoài")["shortage"] == 2
+    assert cue_counts("Khan hiem vac xin dai")["shortage"] == 1
+    assert cue_counts("Thiếu bác sĩ gây mê, hết giờ làm việc")["shortage"] == 0
+
+
+def test_emoji_are_not_words() -> None:
+    assert prepare("📢 Bệnh viện quá tải 👇😮 ❤️ 👍🏻") == prepare("Bệnh viện quá tải") == "benh_vien qua_tai"
 
 
 def test_items_as_strings_or_records() -> None:

@@ -78,7 +78,7 @@ def test_gold_of_every_new_corpus_matches_its_sha1() -> None:
     assert {"reintel", "victsd", "vinews-fake-real", "clickbait-ds108", "news-2025"} <= corpora
     assert {item.kind for _, item in pairs} == {"news", "post", "comment"}
     near = [g for g, _ in pairs if g.group != g.key]
-    assert len(near) == 66 and all(g.group.startswith("reintel/items.jsonl:") for g in near)
+    assert len(near) == 84 and all(g.group.startswith("reintel/items.jsonl:") for g in near)
     victsd = next(item for g, item in pairs if g.corpus == "victsd")
     assert read_item(victsd.key) == victsd and victsd.kind == "comment"
 

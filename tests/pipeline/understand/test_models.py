@@ -42,6 +42,8 @@ def test_floors_hold_on_the_committed_heldout_split(shared_data: Path, classifie
     held = heldout_keys(gold)
     items = [(g, i) for g, i in gold_items(gold) if g.key in held]
     assert len(items) == len(held)
+    if task == "signal":  # learnt and measured on texts about health: others get the default signal
+        items = [(g, i) for g, i in items if g.topic != "khong_lien_quan"]
     model = getattr(classifier, task)
     labels = [("khong" if g.topic == "khong_lien_quan" else "y_te") if task == "relevance" else
               getattr(g, task) for g, _ in items]

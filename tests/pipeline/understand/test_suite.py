@@ -12,28 +12,34 @@ from pipeline.understand.suite import _read, run_suite, teencode, with_emoji
 
 # Pass rates the committed models reach (a retrained model must not fall below them);
 # the target is 0.90 for every capability: see the model cards for what is missed.
+# Pinned for the models of 2026-12-05 (gold with b6–b9, signal learnt on health texts,
+# shortage cue, emoji dropped). Against those of 2026-12-04 they gain duoc_thiet_bi,
+# dich_benh, rumour-denial, khong_lien_quan and emoji, and lose commendation-incident,
+# dir:signal, dien_hinh_tien_tien, dan_so_sinh_san, kham_chua_benh, kien_thuc_suc_khoe and
+# one teencode case; they were kept because they do better on real text they were not
+# trained on (leave-one-corpus-out signal and false information; see the project notes).
 FLOORS: dict[str, float] = {
     "contrast:advice-false-cure": 0.66,
-    "contrast:commendation-incident": 0.83,
-    "contrast:rumour-denial": 0.5,
+    "contrast:commendation-incident": 0.5,
+    "contrast:rumour-denial": 0.66,
     "contrast:thanks-complaint": 0.83,
-    "dir:signal": 0.9,
+    "dir:signal": 0.8,
     "inv:diacritics": 0.7,
-    "inv:emoji": 0.99,
+    "inv:emoji": 1.0,
     "inv:province": 1.0,
-    "inv:teencode": 1.0,
-    "mft:signal:dien_hinh_tien_tien": 0.67,
-    "mft:signal:thong_tin_chung": 0.8,
+    "inv:teencode": 0.99,
+    "mft:signal:dien_hinh_tien_tien": 0.58,
+    "mft:signal:thong_tin_chung": 0.84,
     "mft:signal:thong_tin_sai_lech": 0.83,
     "mft:signal:van_de_buc_xuc": 0.7,
     "mft:topic:an_toan_thuc_pham": 0.9,
     "mft:topic:bao_hiem_y_te": 1.0,
-    "mft:topic:dan_so_sinh_san": 0.61,
-    "mft:topic:dich_benh": 0.9,
-    "mft:topic:duoc_thiet_bi": 0.57,
-    "mft:topic:kham_chua_benh": 0.9,
-    "mft:topic:khong_lien_quan": 0.85,
-    "mft:topic:kien_thuc_suc_khoe": 0.68,
+    "mft:topic:dan_so_sinh_san": 0.47,
+    "mft:topic:dich_benh": 0.95,
+    "mft:topic:duoc_thiet_bi": 0.8,
+    "mft:topic:kham_chua_benh": 0.85,
+    "mft:topic:khong_lien_quan": 1.0,
+    "mft:topic:kien_thuc_suc_khoe": 0.63,
     "mft:topic:nhan_luc_to_chuc": 0.52,
     "mft:topic:quan_ly_tai_chinh": 0.61,
 }
